@@ -1,0 +1,245 @@
+package io.procpool;
+
+import io.procpool.internal.AbstractPool;
+import io.procpool.internal.Require;
+import io.procpool.internal.process.ProcessBackend;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A {@link Pool} whose workers are JVMs of their own, like Python's {@code multiprocessing.Pool}:
+ * a task that crashes, calls {@code System.exit}, runs out of memory or must be killed takes only
+ * its worker with it, and the pool replaces the worker.
+ *
+ * <pre>{@code
+ * try (ProcessPool pool = ProcessPool.create(4)) {
+ *   System.out.println(pool.map(x -> x * x, List.of(0, 1, 2, 3))); // [0, 1, 4, 9]
+ * }
+ * }</pre>
+ *
+ * <p>Workers are started with the caller's {@code java} and class path, so every class the caller
+ * can load, the worker can load. Functions, arguments and results cross to the workers by
+ * serialization: lambdas written where the pool expects a {@link SerializableFunction} are
+ * serializable, and what they capture must be too. A worker's stdout and stderr are copied to the
+ * caller's, each line prefixed with the worker's id; a worker reads its stdin as a lifeline and
+ * exits when the caller dies.
+ *
+ * <p>A worker that dies fails only the task it was running, with a {@link WorkerCrashedException}
+ * that says why; tasks it had been handed but not started go to another worker. The library's
+ * threads are daemons: a program that forgets to close a pool still exits, and its workers with it.
+ *
+ * <p>Thread-safe.
+ */
+public final class ProcessPool extends AbstractPool {
+  private final ProcessBackend backend;
+
+  private ProcessPool(Builder b, ProcessBackend backend) {
+    super("process", b.processes, backend);
+    this.backend = backend;
+  }
+
+  private static ProcessPool create(Builder b) {
+    ProcessBackend backend =
+        new ProcessBackend(
+            new ProcessBackend.Settings(
+                b.processes,
+                b.initializer,
+                b.maxTasksPerChild,
+                b.taskTimeout,
+                b.timeoutGrace,
+                b.jvmOptions,
+                b.javaCommand,
+                b.classpath,
+                b.startTimeout));
+    return new ProcessPool(b, backend);
+  }
+
+  /**
+   * Starts a pool with one worker JVM per available processor and waits until they are ready.
+   *
+   * @return a running pool
+   * @throws WorkerStartException if a worker JVM cannot be started
+   */
+  public static ProcessPool create() {
+    return builder().build();
+  }
+
+  /**
+   * Starts a pool of {@code processes} worker JVMs and waits until they are ready.
+   *
+   * @param processes the number of workers
+   * @return a running pool
+   * @throws IllegalArgumentException if {@code processes < 1}
+   * @throws WorkerStartException if a worker JVM cannot be started
+   */
+  public static ProcessPool create(int processes) {
+    return builder().processes(processes).build();
+  }
+
+  /**
+   * Returns a builder for a process pool.
+   *
+   * @return a new builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Returns the process ids of the workers currently connected (for monitoring and tests).
+   *
+   * @return the worker pids, in no particular order
+   */
+  public List<Long> workerPids() {
+    return backend.workerPids();
+  }
+
+  /**
+   * Configures a {@link ProcessPool}. Not thread-safe; {@link #build()} copies the settings, so a
+   * builder may build several pools.
+   */
+  public static final class Builder {
+    private int processes = Runtime.getRuntime().availableProcessors();
+    private SerializableRunnable initializer;
+    private int maxTasksPerChild;
+    private Duration taskTimeout;
+    private Duration timeoutGrace = Duration.ofMillis(500);
+    private List<String> jvmOptions = new ArrayList<>();
+    private String javaCommand;
+    private String classpath;
+    private Duration startTimeout = Duration.ofSeconds(60);
+
+    private Builder() {}
+
+    /**
+     * Sets the number of worker JVMs (default: available processors).
+     *
+     * @param processes the number of workers, at least 1
+     * @return this builder
+     * @throws IllegalArgumentException if {@code processes < 1}
+     */
+    public Builder processes(int processes) {
+      this.processes = Require.positive(processes, "processes");
+      return this;
+    }
+
+    /**
+     * Sets an action every worker runs once before its first task (Python's {@code initializer}).
+     * If it throws, the tasks that worker takes fail with its exception as the cause, and the
+     * worker is not restarted in a loop.
+     *
+     * @param initializer a serializable action
+     * @return this builder
+     * @throws NullPointerException if {@code initializer} is null
+     */
+    public Builder initializer(SerializableRunnable initializer) {
+      this.initializer = Require.notNull(initializer, "initializer");
+      return this;
+    }
+
+    /**
+     * Replaces a worker after it has run this many tasks (Python's {@code maxtasksperchild}), to
+     * contain leaks. A chunk is not split: the worker retires after the chunk in which it reached
+     * the limit. Default: never.
+     *
+     * @param maxTasksPerChild tasks per worker, at least 1
+     * @return this builder
+     * @throws IllegalArgumentException if {@code maxTasksPerChild < 1}
+     */
+    public Builder maxTasksPerChild(int maxTasksPerChild) {
+      this.maxTasksPerChild = Require.positive(maxTasksPerChild, "maxTasksPerChild");
+      return this;
+    }
+
+    /**
+     * Limits how long one task may run. A task that runs longer is interrupted; if it has not
+     * returned after a short grace period (500 ms), its worker is killed and replaced. Either way
+     * the task fails with a {@link TaskTimeoutException}. With a timeout set, the pool hands items
+     * to workers one at a time, whatever the chunk size, so that each has its own clock.
+     *
+     * @param taskTimeout the longest a task may run, positive
+     * @return this builder
+     * @throws NullPointerException if {@code taskTimeout} is null
+     * @throws IllegalArgumentException if it is zero or negative
+     */
+    public Builder taskTimeout(Duration taskTimeout) {
+      this.taskTimeout = Require.positive(taskTimeout, "taskTimeout");
+      return this;
+    }
+
+    /**
+     * Adds options for the worker JVMs, such as {@code -Xmx64m}; they come after procpool's own
+     * defaults ({@code -XX:+UseSerialGC}), so they win.
+     *
+     * @param options JVM options
+     * @return this builder
+     * @throws NullPointerException if {@code options} or one of them is null
+     */
+    public Builder jvmOptions(String... options) {
+      Require.notNull(options, "options");
+      for (String o : options) {
+        Require.notNull(o, "a JVM option");
+      }
+      jvmOptions.addAll(Arrays.asList(options));
+      return this;
+    }
+
+    /**
+     * Sets the {@code java} executable for the workers (default: the caller's own).
+     *
+     * @param javaCommand path of a java executable
+     * @return this builder
+     * @throws NullPointerException if {@code javaCommand} is null
+     */
+    public Builder javaCommand(String javaCommand) {
+      this.javaCommand = Require.notNull(javaCommand, "javaCommand");
+      return this;
+    }
+
+    /**
+     * Sets the workers' class path (default: discovered from the caller, see {@link ProcessPool}).
+     *
+     * @param classpath a class path in the platform's format
+     * @return this builder
+     * @throws NullPointerException if {@code classpath} is null
+     */
+    public Builder classpath(String classpath) {
+      this.classpath = Require.notNull(classpath, "classpath");
+      return this;
+    }
+
+    /**
+     * Sets how long a new worker may take to start and connect (default 60 s).
+     *
+     * @param startTimeout positive duration
+     * @return this builder
+     */
+    public Builder startTimeout(Duration startTimeout) {
+      this.startTimeout = Require.positive(startTimeout, "startTimeout");
+      return this;
+    }
+
+    /**
+     * Starts the pool and waits until every worker is ready.
+     *
+     * @return a running pool
+     * @throws WorkerStartException if a worker JVM cannot be started; no worker is left running
+     * @throws IllegalArgumentException if the initializer cannot be serialized
+     */
+    public ProcessPool build() {
+      Builder copy = new Builder();
+      copy.processes = processes;
+      copy.initializer = initializer;
+      copy.maxTasksPerChild = maxTasksPerChild;
+      copy.taskTimeout = taskTimeout;
+      copy.timeoutGrace = taskTimeout != null && taskTimeout.compareTo(timeoutGrace) < 0 ? taskTimeout : timeoutGrace;
+      copy.jvmOptions = new ArrayList<>(jvmOptions);
+      copy.javaCommand = javaCommand;
+      copy.classpath = classpath;
+      copy.startTimeout = startTimeout;
+      return create(copy);
+    }
+  }
+}

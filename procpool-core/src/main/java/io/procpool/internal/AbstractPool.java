@@ -1,0 +1,498 @@
+package io.procpool.internal;
+
+import io.procpool.AsyncResult;
+import io.procpool.Pool;
+import io.procpool.PoolTerminatedException;
+import io.procpool.ResultIterator;
+import io.procpool.SerializableBiFunction;
+import io.procpool.SerializableCallable;
+import io.procpool.SerializableFunction;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * The front end shared by every backend: argument checks, chunking, jobs and results, and the
+ * lifecycle {@code RUNNING -> CLOSING -> CLOSED} or {@code RUNNING|CLOSING -> TERMINATING ->
+ * TERMINATED}. Subclasses only choose the backend.
+ *
+ * <p>Thread-safe. The pool's monitor guards {@code state} only; no I/O, backend call or user code
+ * runs while it is held.
+ */
+public abstract class AbstractPool implements Pool {
+  private static final int RUNNING = 0;
+  private static final int CLOSING = 1;
+  private static final int TERMINATING = 2;
+  private static final int CLOSED = 3;
+  private static final int TERMINATED = 4;
+  /** Chunks per worker that {@code imap} reads ahead of the consumer. */
+  static final int LOOKAHEAD_CHUNKS_PER_WORKER = 3;
+
+  private final String name;
+  private final int processes;
+  private final Backend backend;
+  private final Dispatcher dispatcher = new Dispatcher();
+  private final AtomicLong jobIds = new AtomicLong();
+  private final ThreadPoolExecutor callbacks;
+  private volatile Thread callbackThread;
+  private int state = RUNNING; // guarded by this
+
+  protected AbstractPool(String kind, int processes, Backend backend) {
+    this.processes = Require.positive(processes, "processes");
+    this.backend = backend;
+    this.name = "procpool-" + NamedThreads.nextPoolId() + "-" + kind;
+    this.callbacks =
+        new ThreadPoolExecutor(
+            1, 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+            r -> {
+              Thread t = new Thread(r, name + "-callbacks");
+              t.setDaemon(true);
+              callbackThread = t;
+              return t;
+            });
+    callbacks.allowCoreThreadTimeOut(true);
+    backend.start(dispatcher, name);
+  }
+
+  /** The pool's name, as used in its thread names. */
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public int processes() {
+    return processes;
+  }
+
+  // ---------------------------------------------------------------- map family
+
+  @Override
+  public <T, R> List<R> map(SerializableFunction<? super T, ? extends R> fn, Iterable<? extends T> items) {
+    return this.<R>mapAsync(fn, items, 0, null, null, "map", null).await();
+  }
+
+  @Override
+  public <T, R> List<R> map(
+      SerializableFunction<? super T, ? extends R> fn, Iterable<? extends T> items, int chunksize) {
+    return this.<R>mapAsync(fn, items, Require.positive(chunksize, "chunksize"), null, null, "map", null).await();
+  }
+
+  @Override
+  public <A, B, R> List<R> starmap(
+      SerializableBiFunction<? super A, ? super B, ? extends R> fn,
+      Iterable<? extends Map.Entry<? extends A, ? extends B>> pairs) {
+    return this.<R>starmapAsync(fn, pairs, 0, "starmap").await();
+  }
+
+  @Override
+  public <A, B, R> List<R> starmap(
+      SerializableBiFunction<? super A, ? super B, ? extends R> fn,
+      Iterable<? extends Map.Entry<? extends A, ? extends B>> pairs,
+      int chunksize) {
+    return this.<R>starmapAsync(fn, pairs, Require.positive(chunksize, "chunksize"), "starmap").await();
+  }
+
+  @Override
+  public <A, B, R> AsyncResult<List<R>> starmapAsync(
+      SerializableBiFunction<? super A, ? super B, ? extends R> fn,
+      Iterable<? extends Map.Entry<? extends A, ? extends B>> pairs) {
+    return starmapAsync(fn, pairs, 0, "starmapAsync");
+  }
+
+  @Override
+  public <A, B, R> AsyncResult<List<R>> starmapAsync(
+      SerializableBiFunction<? super A, ? super B, ? extends R> fn,
+      Iterable<? extends Map.Entry<? extends A, ? extends B>> pairs,
+      int chunksize) {
+    return starmapAsync(fn, pairs, Require.positive(chunksize, "chunksize"), "starmapAsync");
+  }
+
+  private <R> AsyncResultImpl<List<R>> starmapAsync(
+      SerializableBiFunction<?, ?, ?> fn, Iterable<? extends Map.Entry<?, ?>> pairs, int chunksize, String what) {
+    Require.notNull(fn, "fn");
+    return mapAsync(new Calls.StarCall(fn), pairs, chunksize, null, null, what, e -> Calls.Pair.of((Map.Entry<?, ?>) e));
+  }
+
+  @Override
+  public <T, R> AsyncResult<List<R>> mapAsync(
+      SerializableFunction<? super T, ? extends R> fn, Iterable<? extends T> items) {
+    return mapAsync(fn, items, 0, null, null, "mapAsync", null);
+  }
+
+  @Override
+  public <T, R> AsyncResult<List<R>> mapAsync(
+      SerializableFunction<? super T, ? extends R> fn, Iterable<? extends T> items, int chunksize) {
+    return mapAsync(fn, items, Require.positive(chunksize, "chunksize"), null, null, "mapAsync", null);
+  }
+
+  @Override
+  public <T, R> AsyncResult<List<R>> mapAsync(
+      SerializableFunction<? super T, ? extends R> fn,
+      Iterable<? extends T> items,
+      Consumer<? super List<R>> callback,
+      Consumer<? super Throwable> errorCallback) {
+    return mapAsync(fn, items, 0, callback, errorCallback, "mapAsync", null);
+  }
+
+  @Override
+  public <T, R> AsyncResult<List<R>> mapAsync(
+      SerializableFunction<? super T, ? extends R> fn,
+      Iterable<? extends T> items,
+      int chunksize,
+      Consumer<? super List<R>> callback,
+      Consumer<? super Throwable> errorCallback) {
+    return mapAsync(fn, items, Require.positive(chunksize, "chunksize"), callback, errorCallback, "mapAsync", null);
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private <R> AsyncResultImpl<List<R>> mapAsync(
+      SerializableFunction<?, ?> fn,
+      Iterable<?> items,
+      int chunksize,
+      Consumer<? super List<R>> callback,
+      Consumer<? super Throwable> errorCallback,
+      String what,
+      ImapIterator.Function<Object, Object> mapInput) {
+    Require.notNull(fn, "fn");
+    Require.notNull(items, "items");
+    checkRunning();
+    Object[] input = materialize(items, mapInput);
+    int cs = chunksize > 0 ? chunksize : defaultChunksize(input.length);
+    AsyncResultImpl<Object> result =
+        new AsyncResultImpl<>(what, (Consumer) callback, errorCallback, callbacks);
+    MapJob job = new MapJob(jobIds.incrementAndGet(), (SerializableFunction<Object, Object>) fn, input.length, false, result);
+    if (input.length > 0) {
+      prepareAndSubmit(job, input, cs);
+    }
+    return (AsyncResultImpl) result;
+  }
+
+  private static Object[] materialize(Iterable<?> items, ImapIterator.Function<Object, Object> mapInput) {
+    Object[] input;
+    if (items instanceof Collection) {
+      input = ((Collection<?>) items).toArray();
+    } else {
+      List<Object> list = new ArrayList<>();
+      for (Object o : items) {
+        list.add(o);
+      }
+      input = list.toArray();
+    }
+    if (mapInput != null) {
+      for (int i = 0; i < input.length; i++) {
+        input[i] = mapInput.apply(input[i]);
+      }
+    }
+    return input;
+  }
+
+  /** Python's default: {@code ceil(n / (4 * processes))}, at least 1. */
+  int defaultChunksize(int n) {
+    long per = 4L * processes;
+    return (int) Math.max(1, (n + per - 1) / per);
+  }
+
+  // ---------------------------------------------------------------- imap family
+
+  @Override
+  public <T, R> ResultIterator<R> imap(SerializableFunction<? super T, ? extends R> fn, Iterable<? extends T> items) {
+    return imap(fn, items, 1, true);
+  }
+
+  @Override
+  public <T, R> ResultIterator<R> imap(
+      SerializableFunction<? super T, ? extends R> fn, Iterable<? extends T> items, int chunksize) {
+    return imap(fn, items, Require.positive(chunksize, "chunksize"), true);
+  }
+
+  @Override
+  public <T, R> ResultIterator<R> imapUnordered(
+      SerializableFunction<? super T, ? extends R> fn, Iterable<? extends T> items) {
+    return imap(fn, items, 1, false);
+  }
+
+  @Override
+  public <T, R> ResultIterator<R> imapUnordered(
+      SerializableFunction<? super T, ? extends R> fn, Iterable<? extends T> items, int chunksize) {
+    return imap(fn, items, Require.positive(chunksize, "chunksize"), false);
+  }
+
+  @SuppressWarnings("unchecked")
+  private <R> ResultIterator<R> imap(SerializableFunction<?, ?> fn, Iterable<?> items, int chunksize, boolean ordered) {
+    Require.notNull(fn, "fn");
+    Require.notNull(items, "items");
+    checkRunning();
+    Iterator<?> it = Require.notNull(items.iterator(), "items.iterator()");
+    int lookahead = (int) Math.min(Integer.MAX_VALUE, (long) chunksize * LOOKAHEAD_CHUNKS_PER_WORKER * processes);
+    ImapIterator<R> iterator =
+        new ImapIterator<>(
+            jobIds.incrementAndGet(), (SerializableFunction<Object, Object>) fn, this, it, chunksize, ordered, lookahead, x -> x);
+    prepare(iterator);
+    iterator.feed();
+    return iterator;
+  }
+
+  // ---------------------------------------------------------------- apply family
+
+  @Override
+  public <R> R apply(SerializableCallable<? extends R> task) {
+    return this.<R>applyAsync(task, null, null, "apply").await();
+  }
+
+  @Override
+  public <T, R> R apply(SerializableFunction<? super T, ? extends R> fn, T arg) {
+    return this.<R>applyAsync(fn, arg, null, null, "apply").await();
+  }
+
+  @Override
+  public <R> AsyncResult<R> applyAsync(SerializableCallable<? extends R> task) {
+    return applyAsync(task, null, null, "applyAsync");
+  }
+
+  @Override
+  public <T, R> AsyncResult<R> applyAsync(SerializableFunction<? super T, ? extends R> fn, T arg) {
+    return applyAsync(fn, arg, null, null, "applyAsync");
+  }
+
+  @Override
+  public <R> AsyncResult<R> applyAsync(
+      SerializableCallable<? extends R> task, Consumer<? super R> callback, Consumer<? super Throwable> errorCallback) {
+    return applyAsync(task, callback, errorCallback, "applyAsync");
+  }
+
+  @Override
+  public <T, R> AsyncResult<R> applyAsync(
+      SerializableFunction<? super T, ? extends R> fn,
+      T arg,
+      Consumer<? super R> callback,
+      Consumer<? super Throwable> errorCallback) {
+    return applyAsync(fn, arg, callback, errorCallback, "applyAsync");
+  }
+
+  private <R> AsyncResultImpl<R> applyAsync(
+      SerializableCallable<?> task, Consumer<? super R> callback, Consumer<? super Throwable> errorCallback, String what) {
+    Require.notNull(task, "task");
+    return applyAsync(new Calls.CallTask(task), null, callback, errorCallback, what);
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private <R> AsyncResultImpl<R> applyAsync(
+      SerializableFunction<?, ?> fn,
+      Object arg,
+      Consumer<? super R> callback,
+      Consumer<? super Throwable> errorCallback,
+      String what) {
+    Require.notNull(fn, "fn");
+    checkRunning();
+    AsyncResultImpl<Object> result = new AsyncResultImpl<>(what, (Consumer) callback, errorCallback, callbacks);
+    MapJob job = new MapJob(jobIds.incrementAndGet(), (SerializableFunction<Object, Object>) fn, 1, true, result);
+    prepareAndSubmit(job, new Object[] {arg}, 1);
+    return (AsyncResultImpl) result;
+  }
+
+  // ---------------------------------------------------------------- submission
+
+  private void prepareAndSubmit(Job job, Object[] items, int chunksize) {
+    prepare(job);
+    submitBatches(job, 0, items, chunksize);
+  }
+
+  private void prepare(Job job) {
+    try {
+      backend.prepare(job);
+    } catch (Exception e) {
+      job.prepared(new Failure(e));
+    }
+  }
+
+  /**
+   * Splits {@code items} (the job's items from index {@code start}) into batches and queues them.
+   *
+   * @throws IllegalStateException if the pool no longer accepts work
+   */
+  void submitBatches(Job job, int start, Object[] items, int chunksize) {
+    int max = Math.max(1, Math.min(chunksize, backend.maxBatchSize()));
+    List<Batch> batches = new ArrayList<>((items.length + max - 1) / max);
+    for (int off = 0; off < items.length; off += max) {
+      Object[] part = off == 0 && items.length <= max ? items : Arrays.copyOfRange(items, off, Math.min(items.length, off + max));
+      batches.add(dispatcher.newBatch(job, start + off, part));
+    }
+    if (job.prepared() instanceof Failure) {
+      checkRunning();
+      Throwable cause = ((Failure) job.prepared()).cause();
+      for (Batch b : batches) {
+        b.fail(cause);
+      }
+      return;
+    }
+    dispatcher.submit(batches);
+  }
+
+  private void checkRunning() {
+    synchronized (this) {
+      Require.state(state == RUNNING, "the pool is %s: it accepts no new work", stateName(state));
+    }
+  }
+
+  // ---------------------------------------------------------------- lifecycle
+
+  @Override
+  public void close() {
+    Thread current = Thread.currentThread();
+    Require.state(
+        current != callbackThread && !backend.ownsThread(current),
+        "close() was called from one of the pool's own threads, and would wait for itself; call it from another thread");
+    synchronized (this) {
+      if (state == RUNNING) {
+        state = CLOSING;
+        dispatcher.stopAccepting();
+      }
+    }
+    boolean interrupted = false;
+    while (true) {
+      try {
+        dispatcher.awaitIdle();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    dispatcher.release();
+    backend.shutdown();
+    synchronized (this) {
+      if (state == CLOSING) {
+        state = CLOSED;
+        notifyAll();
+      }
+      while (state != CLOSED && state != TERMINATED) {
+        try {
+          wait();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+    }
+    callbacks.shutdown();
+    if (interrupted) {
+      current.interrupt();
+    }
+  }
+
+  @Override
+  public void terminate() {
+    synchronized (this) {
+      if (state == TERMINATING || state == TERMINATED) {
+        awaitTerminatedUninterruptibly();
+        return;
+      }
+      if (state == CLOSED) {
+        return;
+      }
+      state = TERMINATING;
+    }
+    List<Batch> pending = dispatcher.abort();
+    PoolTerminatedException cause = new PoolTerminatedException("the pool was terminated before this task ended");
+    for (Batch b : pending) {
+      b.fail(cause);
+    }
+    backend.kill();
+    for (Batch b : dispatcher.abort()) {
+      b.fail(cause);
+    }
+    callbacks.shutdown();
+    synchronized (this) {
+      state = TERMINATED;
+      notifyAll();
+    }
+  }
+
+  private synchronized void awaitTerminatedUninterruptibly() {
+    boolean interrupted = false;
+    while (state != TERMINATED) {
+      try {
+        wait();
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public void join() {
+    synchronized (this) {
+      Require.state(state != RUNNING, "join() needs close() or terminate() first: the pool is still running");
+      boolean interrupted = false;
+      while (state != CLOSED && state != TERMINATED) {
+        try {
+          wait();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  @Override
+  public boolean join(Duration timeout) throws InterruptedException {
+    Require.notNull(timeout, "timeout");
+    long deadline = System.nanoTime() + AsyncResultImpl.toNanos(timeout);
+    synchronized (this) {
+      Require.state(state != RUNNING, "join() needs close() or terminate() first: the pool is still running");
+      while (state != CLOSED && state != TERMINATED) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        TimeUnit.NANOSECONDS.timedWait(this, left);
+      }
+      return true;
+    }
+  }
+
+  /** The callback executor, for backends that deliver user-visible events. */
+  protected Executor callbackExecutor() {
+    return callbacks;
+  }
+
+  private static String stateName(int s) {
+    switch (s) {
+      case RUNNING:
+        return "running";
+      case CLOSING:
+        return "closing";
+      case CLOSED:
+        return "closed";
+      case TERMINATING:
+        return "terminating";
+      case TERMINATED:
+        return "terminated";
+      default:
+        throw new IllegalStateException("invalid pool state: " + s);
+    }
+  }
+
+  @Override
+  public String toString() {
+    int s;
+    synchronized (this) {
+      s = state;
+    }
+    return name + "[processes=" + processes + ", " + stateName(s) + ", outstanding batches=" + dispatcher.outstanding() + "]";
+  }
+}

@@ -1,0 +1,84 @@
+package io.procpool.internal;
+
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A chunk of consecutive items of one job: the unit a worker takes. Completed exactly once, by
+ * whichever comes first: its results, its worker's death, the pool's termination.
+ */
+public final class Batch {
+  private final long id;
+  private final Job job;
+  private final int start;
+  private final Object[] items;
+  private final Dispatcher dispatcher;
+  private final AtomicBoolean completed = new AtomicBoolean();
+  private int requeues;
+
+  Batch(long id, Job job, int start, Object[] items, Dispatcher dispatcher) {
+    this.id = id;
+    this.job = job;
+    this.start = start;
+    this.items = items;
+    this.dispatcher = dispatcher;
+  }
+
+  public long id() {
+    return id;
+  }
+
+  public Job job() {
+    return job;
+  }
+
+  /** The index, in the job's input, of this batch's first item. */
+  public int start() {
+    return start;
+  }
+
+  public int size() {
+    return items.length;
+  }
+
+  public Object[] items() {
+    return items;
+  }
+
+  public boolean isCompleted() {
+    return completed.get();
+  }
+
+  /** Counts one more time this batch was put back in the queue; returns the new count. */
+  public synchronized int requeued() {
+    return ++requeues;
+  }
+
+  /**
+   * Delivers the outcome of every item; returns false (and does nothing) if the batch was already
+   * completed.
+   */
+  public boolean complete(Object[] results) {
+    if (!completed.compareAndSet(false, true)) {
+      return false;
+    }
+    try {
+      job.onBatch(this, results);
+    } finally {
+      dispatcher.completed(this);
+    }
+    return true;
+  }
+
+  /** Fails every item of the batch with {@code cause}; false if it was already completed. */
+  public boolean fail(Throwable cause) {
+    Object[] results = new Object[items.length];
+    Arrays.fill(results, new Failure(cause));
+    return complete(results);
+  }
+
+  @Override
+  public String toString() {
+    return "Batch[id=" + id + ", job=" + job.id() + ", items " + start + ".." + (start + items.length - 1) + "]";
+  }
+}

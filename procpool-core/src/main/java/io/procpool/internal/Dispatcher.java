@@ -1,0 +1,219 @@
+package io.procpool.internal;
+
+import io.procpool.PoolTerminatedException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The pool's work queue and its record of outstanding batches. Callers submit batches; idle
+ * workers take them (pull-based dispatch); a batch leaves the record when it completes.
+ *
+ * <p>Thread-safe. One lock guards the queue, the record and the accepting/released flags; it is
+ * never held while calling out (jobs, backends, user code).
+ */
+public final class Dispatcher {
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition notEmpty = lock.newCondition();
+  private final Condition idle = lock.newCondition();
+  private final ArrayDeque<Batch> queue = new ArrayDeque<>();
+  private final Set<Batch> outstanding = Collections.newSetFromMap(new IdentityHashMap<>());
+  private boolean accepting = true;
+  private boolean released;
+  private boolean aborted;
+  private final AtomicLong nextBatchId = new AtomicLong();
+
+  /** Creates a batch of this dispatcher (ids are unique per pool). */
+  public Batch newBatch(Job job, int start, Object[] items) {
+    return new Batch(nextBatchId.incrementAndGet(), job, start, items, this);
+  }
+
+  /**
+   * Queues batches for the workers.
+   *
+   * @throws IllegalStateException if the pool no longer accepts work
+   */
+  public void submit(List<Batch> batches) {
+    lock.lock();
+    try {
+      Require.state(accepting, "the pool is closed or terminated: it accepts no new work");
+      for (Batch b : batches) {
+        outstanding.add(b);
+        queue.addLast(b);
+      }
+      if (batches.size() == 1) {
+        notEmpty.signal();
+      } else {
+        notEmpty.signalAll();
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Whether {@link #submit} would accept work now. */
+  public boolean accepting() {
+    lock.lock();
+    try {
+      return accepting;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Takes the next batch, waiting while the queue is empty; returns null once the dispatcher is
+   * {@link #release() released} and the queue is empty.
+   */
+  public Batch take() throws InterruptedException {
+    lock.lockInterruptibly();
+    try {
+      while (queue.isEmpty()) {
+        if (released) {
+          return null;
+        }
+        notEmpty.await();
+      }
+      return queue.pollFirst();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Takes the next batch if one is queued, else returns null at once. */
+  public Batch poll() {
+    lock.lock();
+    try {
+      return queue.pollFirst();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Number of queued (not yet taken) batches. */
+  public int queued() {
+    lock.lock();
+    try {
+      return queue.size();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Number of batches submitted and not yet completed. */
+  public int outstanding() {
+    lock.lock();
+    try {
+      return outstanding.size();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Puts a batch that a worker took but never started back at the head of the queue. After the
+   * pool was terminated the batch fails instead.
+   */
+  public void requeue(Batch batch) {
+    boolean fail;
+    lock.lock();
+    try {
+      fail = aborted;
+      if (!fail && !batch.isCompleted()) {
+        queue.addFirst(batch);
+        notEmpty.signal();
+      }
+    } finally {
+      lock.unlock();
+    }
+    if (fail) {
+      batch.fail(new PoolTerminatedException("the pool was terminated before this task ran"));
+    }
+  }
+
+  void completed(Batch batch) {
+    lock.lock();
+    try {
+      outstanding.remove(batch);
+      if (outstanding.isEmpty()) {
+        idle.signalAll();
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Stops accepting new work; queued and running work goes on. */
+  public void stopAccepting() {
+    lock.lock();
+    try {
+      accepting = false;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Makes {@link #take()} return null once the queue is empty, so that workers can leave. */
+  public void release() {
+    lock.lock();
+    try {
+      released = true;
+      notEmpty.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Waits until no batch is outstanding, or the dispatcher is aborted. */
+  public void awaitIdle() throws InterruptedException {
+    lock.lock();
+    try {
+      while (!outstanding.isEmpty() && !aborted) {
+        idle.await();
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Waits at most {@code nanos} until no batch is outstanding; returns whether it is so. */
+  public boolean awaitIdle(long nanos) throws InterruptedException {
+    lock.lock();
+    try {
+      while (!outstanding.isEmpty() && !aborted) {
+        if (nanos <= 0) {
+          return false;
+        }
+        nanos = idle.awaitNanos(nanos);
+      }
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Terminates: accepts nothing, empties the queue, releases waiting takers, and returns every
+   * outstanding batch (queued or running) for the caller to fail.
+   */
+  public List<Batch> abort() {
+    lock.lock();
+    try {
+      accepting = false;
+      released = true;
+      aborted = true;
+      queue.clear();
+      notEmpty.signalAll();
+      idle.signalAll();
+      return new ArrayList<>(outstanding);
+    } finally {
+      lock.unlock();
+    }
+  }
+}

@@ -1,0 +1,62 @@
+package io.procpool.internal;
+
+import io.procpool.SerializableFunction;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A job whose results are wanted all at once ({@code map}, {@code starmap}, {@code apply} and their
+ * async forms). It completes its {@link AsyncResultImpl} when the last item has ended: with the
+ * list of results, or with the failure of the lowest-indexed failed item (it waits for every item,
+ * like Python, so that no task of a failed map is still running when the caller sees the failure).
+ */
+final class MapJob extends Job {
+  private final Object[] results;
+  private final AsyncResultImpl<Object> result;
+  private final boolean single;
+  private int remaining;
+
+  MapJob(long id, SerializableFunction<Object, Object> fn, int size, boolean single, AsyncResultImpl<Object> result) {
+    super(id, fn);
+    this.results = new Object[size];
+    this.remaining = size;
+    this.single = single;
+    this.result = result;
+    result.onCancel(this::abandon);
+    if (size == 0) {
+      result.succeed(new ArrayList<>());
+    }
+  }
+
+  @Override
+  void onBatch(Batch batch, Object[] values) {
+    boolean done;
+    synchronized (this) {
+      System.arraycopy(values, 0, results, batch.start(), values.length);
+      remaining -= values.length;
+      done = remaining == 0;
+    }
+    if (done) {
+      finish();
+    }
+  }
+
+  private void finish() {
+    for (int i = 0; i < results.length; i++) {
+      if (results[i] instanceof Failure) {
+        Throwable cause = ((Failure) results[i]).cause();
+        Arrays.fill(results, null);
+        result.fail(single ? -1 : i, cause);
+        return;
+      }
+    }
+    if (single) {
+      result.succeed(results[0]);
+    } else {
+      List<Object> list = new ArrayList<>(Arrays.asList(results));
+      Arrays.fill(results, null);
+      result.succeed(list);
+    }
+  }
+}

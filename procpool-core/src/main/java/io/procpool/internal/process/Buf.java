@@ -1,0 +1,108 @@
+package io.procpool.internal.process;
+
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/** A growable big-endian byte buffer for building frames; not thread-safe. */
+final class Buf extends OutputStream {
+  private byte[] a;
+  private int n;
+
+  Buf(int capacity) {
+    a = new byte[Math.max(16, capacity)];
+  }
+
+  int size() {
+    return n;
+  }
+
+  byte[] array() {
+    return a;
+  }
+
+  byte[] toByteArray() {
+    return Arrays.copyOf(a, n);
+  }
+
+  void reset() {
+    n = 0;
+  }
+
+  /** Drops everything written after {@code mark}. */
+  void truncate(int mark) {
+    n = mark;
+  }
+
+  private void ensure(int more) {
+    if (n + more > a.length) {
+      long want = Math.max((long) a.length * 2, (long) n + more);
+      if (want > Integer.MAX_VALUE - 16) {
+        if ((long) n + more > Integer.MAX_VALUE - 16) {
+          throw new OutOfMemoryError("a procpool message cannot exceed 2 GiB");
+        }
+        want = Integer.MAX_VALUE - 16;
+      }
+      a = Arrays.copyOf(a, (int) want);
+    }
+  }
+
+  @Override
+  public void write(int b) {
+    ensure(1);
+    a[n++] = (byte) b;
+  }
+
+  @Override
+  public void write(byte[] b, int off, int len) {
+    ensure(len);
+    System.arraycopy(b, off, a, n, len);
+    n += len;
+  }
+
+  Buf writeByte(int v) {
+    write(v);
+    return this;
+  }
+
+  Buf writeInt(int v) {
+    ensure(4);
+    a[n] = (byte) (v >>> 24);
+    a[n + 1] = (byte) (v >>> 16);
+    a[n + 2] = (byte) (v >>> 8);
+    a[n + 3] = (byte) v;
+    n += 4;
+    return this;
+  }
+
+  void putInt(int at, int v) {
+    a[at] = (byte) (v >>> 24);
+    a[at + 1] = (byte) (v >>> 16);
+    a[at + 2] = (byte) (v >>> 8);
+    a[at + 3] = (byte) v;
+  }
+
+  Buf writeLong(long v) {
+    writeInt((int) (v >>> 32));
+    writeInt((int) v);
+    return this;
+  }
+
+  Buf writeBytes(byte[] b) {
+    writeInt(b.length);
+    write(b, 0, b.length);
+    return this;
+  }
+
+  Buf writeString(String s) {
+    return writeBytes(s.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Writes a string that may be null. */
+  Buf writeNullable(String s) {
+    if (s == null) {
+      return writeInt(-1);
+    }
+    return writeString(s);
+  }
+}

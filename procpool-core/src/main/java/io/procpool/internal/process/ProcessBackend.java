@@ -1,0 +1,1031 @@
+package io.procpool.internal.process;
+
+import io.procpool.SerializableRunnable;
+import io.procpool.TaskTimeoutException;
+import io.procpool.WorkerCrashedException;
+import io.procpool.WorkerStartException;
+import io.procpool.internal.Backend;
+import io.procpool.internal.Batch;
+import io.procpool.internal.Dispatcher;
+import io.procpool.internal.Failure;
+import io.procpool.internal.Job;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs batches in worker JVMs. See docs/architecture.md for the threads, the protocol and the
+ * failure model; in short: workers connect back over a Unix domain socket, a writer thread per
+ * worker pulls batches from the dispatcher while the worker has credit, a reader thread per worker
+ * completes them, and a supervisor thread handles worker exits (observed through
+ * {@link Process#onExit()}), failing only the batch that was running and requeueing the others.
+ *
+ * <p>Lock order: {@code this.lock} before a {@link WorkerHandle}'s monitor; neither is held during
+ * I/O, process calls or while completing batches.
+ */
+public final class ProcessBackend implements Backend {
+  private static final Logger LOG = LoggerFactory.getLogger(ProcessBackend.class);
+  private static final Set<ProcessBackend> LIVE = Collections.newSetFromMap(new IdentityHashMap<>());
+  private static boolean hookInstalled;
+  private static final int MAX_REQUEUES = 3;
+  private static final int MAX_CONSECUTIVE_START_FAILURES = 3;
+
+  /** Immutable settings of a process backend. */
+  public static final class Settings {
+    final int processes;
+    final SerializableRunnable initializer;
+    final int maxTasksPerChild;
+    final Duration taskTimeout;
+    final Duration timeoutGrace;
+    final List<String> jvmOptions;
+    final String javaCommand;
+    final String classpath;
+    final Duration startTimeout;
+
+    public Settings(
+        int processes,
+        SerializableRunnable initializer,
+        int maxTasksPerChild,
+        Duration taskTimeout,
+        Duration timeoutGrace,
+        List<String> jvmOptions,
+        String javaCommand,
+        String classpath,
+        Duration startTimeout) {
+      this.processes = processes;
+      this.initializer = initializer;
+      this.maxTasksPerChild = maxTasksPerChild;
+      this.taskTimeout = taskTimeout;
+      this.timeoutGrace = timeoutGrace;
+      this.jvmOptions = List.copyOf(jvmOptions);
+      this.javaCommand = javaCommand;
+      this.classpath = classpath;
+      this.startTimeout = startTimeout;
+    }
+  }
+
+  /** A job's function, serialized once on the submitting thread. */
+  private static final class EncodedFunction {
+    final long key;
+    final byte[] bytes;
+
+    EncodedFunction(long key, byte[] bytes) {
+      this.key = key;
+      this.bytes = bytes;
+    }
+  }
+
+  private final Settings settings;
+  private final ClassLoader loader;
+  private final WireCodec codec;
+  private final Object lock = new Object();
+  // guarded by lock
+  private final List<WorkerHandle> workers = new ArrayList<>();
+  private final Map<Integer, WorkerHandle> connecting = new HashMap<>();
+  private final Map<FunctionBytes, Long> functionKeys = WorkerMain.lruMap(256);
+  private int nextWorkerId;
+  private long nextFunctionKey;
+  private boolean shuttingDown;
+  private boolean killed;
+  private int consecutiveStartFailures;
+  private WorkerStartException broken;
+
+  private Dispatcher dispatcher;
+  private String poolName;
+  private byte[] initializerBytes;
+  private Path dir;
+  private ServerSocketChannel server;
+  private String address;
+  private String token;
+  private Path argfile;
+  private ExecutorService supervisor;
+  private ScheduledExecutorService scheduler;
+
+  public ProcessBackend(Settings settings) {
+    this.settings = settings;
+    ClassLoader context = Thread.currentThread().getContextClassLoader();
+    this.loader = context != null ? context : ProcessBackend.class.getClassLoader();
+    this.codec = new WireCodec(loader, WireCodec.defaultFilter());
+  }
+
+  // ------------------------------------------------------------------ start
+
+  @Override
+  public void start(Dispatcher dispatcher, String poolName) {
+    this.dispatcher = dispatcher;
+    this.poolName = poolName;
+    try {
+      initializerBytes = settings.initializer == null ? new byte[0] : codec.encodeObject(settings.initializer);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("the initializer cannot be serialized: " + e.getMessage(), e);
+    }
+    supervisor = Executors.newSingleThreadExecutor(daemon(poolName + "-supervisor"));
+    scheduler = Executors.newSingleThreadScheduledExecutor(daemon(poolName + "-scheduler"));
+    try {
+      openServer();
+      writeArgfile();
+      Thread acceptor = new Thread(this::acceptLoop, poolName + "-acceptor");
+      acceptor.setDaemon(true);
+      acceptor.start();
+      register(this);
+      List<WorkerHandle> started = new ArrayList<>();
+      for (int i = 0; i < settings.processes; i++) {
+        started.add(launch());
+      }
+      for (WorkerHandle w : started) {
+        awaitConnected(w);
+      }
+      if (settings.taskTimeout != null) {
+        long tick = Math.max(5, Math.min(100, settings.taskTimeout.toMillis() / 10));
+        scheduler.scheduleWithFixedDelay(this::checkTimeouts, tick, tick, TimeUnit.MILLISECONDS);
+      }
+      LOG.debug("{} started {} worker JVMs", poolName, settings.processes);
+    } catch (RuntimeException e) {
+      kill();
+      throw e;
+    } catch (IOException e) {
+      kill();
+      throw new WorkerStartException("cannot open the pool's socket: " + e, e);
+    }
+  }
+
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    return r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  private void openServer() throws IOException {
+    try {
+      dir = Files.createTempDirectory("procpool-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    } catch (UnsupportedOperationException e) {
+      dir = Files.createTempDirectory("procpool-");
+    }
+    token = HexFormat.of().formatHex(randomBytes(24));
+    Path socket = dir.resolve("s");
+    try {
+      ServerSocketChannel s = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+      s.bind(UnixDomainSocketAddress.of(socket), 64);
+      server = s;
+      address = "unix:" + socket;
+    } catch (IOException | UnsupportedOperationException e) {
+      LOG.debug("Unix domain sockets unavailable ({}); falling back to TCP loopback", e.toString());
+      ServerSocketChannel s = ServerSocketChannel.open(StandardProtocolFamily.INET);
+      s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+      server = s;
+      address = "tcp:" + ((InetSocketAddress) s.getLocalAddress()).getPort();
+    }
+  }
+
+  private static byte[] randomBytes(int n) {
+    byte[] b = new byte[n];
+    new SecureRandom().nextBytes(b);
+    return b;
+  }
+
+  private void writeArgfile() throws IOException {
+    String cp = settings.classpath != null ? settings.classpath : Classpath.discover(loader);
+    List<String> lines = new ArrayList<>();
+    lines.add("-cp");
+    lines.add(quote(cp));
+    lines.add("-XX:+UseSerialGC");
+    lines.add("-Xshare:auto");
+    lines.add("-XX:ErrorFile=" + quote(System.getProperty("java.io.tmpdir") + "/procpool-worker-hs_err-%p.log"));
+    lines.add("-Dprocpool.worker=true");
+    for (String o : settings.jvmOptions) {
+      lines.add(quote(o));
+    }
+    argfile = dir.resolve("worker.args");
+    Files.write(argfile, lines, StandardCharsets.UTF_8);
+  }
+
+  /** Quotes one argument for a java {@code @argfile}. */
+  static String quote(String s) {
+    return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+  }
+
+  private String javaCommand() {
+    if (settings.javaCommand != null) {
+      return settings.javaCommand;
+    }
+    String exe = FileSystems.getDefault().getSeparator().equals("\\") ? "java.exe" : "java";
+    return Paths.get(System.getProperty("java.home"), "bin", exe).toString();
+  }
+
+  /** Starts one worker process; it connects back later. */
+  private WorkerHandle launch() {
+    int id;
+    synchronized (lock) {
+      if (killed) {
+        throw new WorkerStartException("the pool is terminated", null);
+      }
+      id = ++nextWorkerId;
+    }
+    List<String> cmd = new ArrayList<>();
+    cmd.add(javaCommand());
+    cmd.add("@" + argfile);
+    cmd.add(WorkerMain.class.getName());
+    cmd.add(Integer.toString(id));
+    cmd.add(address);
+    cmd.add(Long.toString(ProcessHandle.current().pid()));
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    pb.environment().put(Protocol.TOKEN_ENV, token);
+    Process p;
+    try {
+      p = pb.start();
+    } catch (IOException e) {
+      throw new WorkerStartException("cannot start a worker JVM with " + cmd.get(0) + ": " + e.getMessage(), e);
+    }
+    String prefix = "[" + poolName.replaceFirst("-process$", "") + " worker-" + id + "] ";
+    WorkerHandle w =
+        new WorkerHandle(
+            id,
+            p,
+            new OutputPump(p.getInputStream(), false, prefix, poolName + "-worker-" + id + "-stdout"),
+            new OutputPump(p.getErrorStream(), true, prefix, poolName + "-worker-" + id + "-stderr"));
+    synchronized (lock) {
+      connecting.put(id, w);
+    }
+    p.onExit().thenRunAsync(() -> onExit(w), supervisor);
+    scheduler.schedule(
+        () -> {
+          if (w.connected.completeExceptionally(
+              new WorkerStartException(
+                  w.label() + " did not connect back within " + settings.startTimeout.toSeconds() + " s" + lastLines(w), null))) {
+            w.process.destroyForcibly();
+          }
+        },
+        settings.startTimeout.toMillis(),
+        TimeUnit.MILLISECONDS);
+    return w;
+  }
+
+  /** Waits until {@code w} has connected and starts its threads. */
+  private void awaitConnected(WorkerHandle w) {
+    try {
+      w.connected.get();
+    } catch (ExecutionException e) {
+      Throwable c = e.getCause();
+      throw c instanceof WorkerStartException ? (WorkerStartException) c : new WorkerStartException(c.toString(), c);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new WorkerStartException("interrupted while starting " + w.label(), e);
+    }
+  }
+
+  private void acceptLoop() {
+    while (true) {
+      SocketChannel ch;
+      try {
+        ch = server.accept();
+      } catch (IOException e) {
+        return; // closed
+      }
+      try {
+        handshake(ch);
+      } catch (IOException | RuntimeException e) {
+        LOG.warn("{}: dropped a connection that failed the handshake: {}", poolName, e.toString());
+        closeQuietly(ch);
+      }
+    }
+  }
+
+  private void handshake(SocketChannel ch) throws IOException {
+    FrameChannel io = new FrameChannel(ch);
+    java.util.concurrent.ScheduledFuture<?> guard = scheduler.schedule(io::close, 10, TimeUnit.SECONDS);
+    FrameChannel.Frame hello;
+    try {
+      hello = io.read();
+    } finally {
+      guard.cancel(false);
+    }
+    In in = hello.reader();
+    if (hello.type != Protocol.HELLO) {
+      throw new IOException("expected HELLO, got frame type " + hello.type);
+    }
+    String theirs = in.readString();
+    int id = in.readInt();
+    if (!MessageDigest.isEqual(theirs.getBytes(StandardCharsets.UTF_8), token.getBytes(StandardCharsets.UTF_8))) {
+      throw new IOException("wrong token");
+    }
+    WorkerHandle w;
+    synchronized (lock) {
+      w = connecting.remove(id);
+    }
+    if (w == null) {
+      throw new IOException("unknown worker id " + id);
+    }
+    Buf init = new Buf(64 + initializerBytes.length).writeInt(settings.maxTasksPerChild).writeBytes(initializerBytes);
+    io.write(Protocol.INIT, init.array(), init.size());
+    w.io = io;
+    boolean attach;
+    synchronized (lock) {
+      attach = !killed && !w.isDead();
+      if (attach) {
+        workers.add(w);
+      }
+    }
+    if (!attach) {
+      io.close();
+      w.connected.completeExceptionally(new WorkerStartException("the pool is terminated", null));
+      return;
+    }
+    w.reader = new Thread(() -> readLoop(w), poolName + "-worker-" + w.id + "-reader");
+    w.writer = new Thread(() -> writeLoop(w), poolName + "-worker-" + w.id + "-writer");
+    w.reader.setDaemon(true);
+    w.writer.setDaemon(true);
+    w.reader.start();
+    w.writer.start();
+    if (w.connected.complete(io)) {
+      synchronized (lock) {
+        consecutiveStartFailures = 0;
+        broken = null;
+      }
+      LOG.debug("{}: {} connected in {} ms", poolName, w.label(), (System.nanoTime() - w.launchedAtNanos) / 1_000_000);
+    }
+  }
+
+  // ------------------------------------------------------------------ per-worker threads
+
+  private void writeLoop(WorkerHandle w) {
+    Map<Integer, Throwable> failures = new HashMap<>();
+    try {
+      while (true) {
+        w.credits.acquire();
+        synchronized (w) {
+          if (w.dead || (settings.maxTasksPerChild > 0 && w.itemsSent >= settings.maxTasksPerChild)) {
+            return; // the worker retires after what it has; the supervisor replaces it
+          }
+        }
+        Batch b = dispatcher.take();
+        if (b == null) {
+          return;
+        }
+        if (b.job().abandoned()) {
+          b.fail(new CancellationException("the caller no longer wants this result"));
+          w.credits.release();
+          continue;
+        }
+        EncodedFunction fn = (EncodedFunction) b.job().prepared();
+        Buf out = new Buf(64 + fn.bytes.length + 16 * b.size());
+        out.writeLong(b.id()).writeLong(fn.key);
+        if (w.knownFunctions.get(fn.key) == null) {
+          w.knownFunctions.put(fn.key, Boolean.TRUE);
+          out.writeInt(fn.bytes.length);
+          out.write(fn.bytes, 0, fn.bytes.length);
+        } else {
+          out.writeInt(-1);
+        }
+        failures.clear();
+        codec.writeValues(
+            out,
+            b.items(),
+            (i, e) -> {
+              failures.put(i, e);
+              return WireCodec.SKIPPED;
+            });
+        synchronized (w) {
+          if (w.dead) {
+            dispatcher.requeue(b);
+            return;
+          }
+          w.inflight.put(b.id(), b);
+          w.itemsSent += b.size();
+          if (!failures.isEmpty()) {
+            w.localFailures.put(b.id(), new HashMap<>(failures));
+          }
+        }
+        w.io.write(Protocol.BATCH, out.array(), out.size());
+      }
+    } catch (InterruptedException | IOException e) {
+      // the worker died or the pool is stopping; the supervisor takes care of its batches
+    }
+  }
+
+  private void readLoop(WorkerHandle w) {
+    try {
+      while (true) {
+        FrameChannel.Frame f = w.io.read();
+        switch (f.type) {
+          case Protocol.READY:
+            onReady(w, f);
+            break;
+          case Protocol.STARTED:
+            long started = f.reader().readLong();
+            synchronized (w) {
+              w.runningBatch = started;
+              w.runningSinceNanos = System.nanoTime();
+              w.interruptSent = false;
+            }
+            break;
+          case Protocol.RESULT:
+            onResult(w, f);
+            break;
+          case Protocol.BYE:
+            String reason = f.reader().readString();
+            synchronized (w) {
+              w.leaving = true;
+              w.leaveReason = reason;
+            }
+            break;
+          case Protocol.EXITING:
+            String note = f.reader().readString();
+            synchronized (w) {
+              w.exitNote = note;
+            }
+            break;
+          default:
+            throw new IOException("unexpected frame type " + f.type + " from " + w.label());
+        }
+      }
+    } catch (IOException e) {
+      // EOF: the worker exited or was killed; onExit handles what it held
+    }
+  }
+
+  private void onReady(WorkerHandle w, FrameChannel.Frame f) throws IOException {
+    In in = f.reader();
+    if (in.readByte() == 1) {
+      return;
+    }
+    Object[] v = codec.readValues(in);
+    Throwable cause = v.length == 1 && v[0] instanceof Failure ? ((Failure) v[0]).cause() : null;
+    LOG.warn("{}: the initializer failed in {}; every task it takes fails with this exception", poolName, w.label(), cause);
+  }
+
+  private void onResult(WorkerHandle w, FrameChannel.Frame f) throws IOException {
+    In in = f.reader();
+    long id = in.readLong();
+    long next = in.readLong();
+    Object[] results;
+    Exception decodeError = null;
+    try {
+      results = codec.readValues(in);
+    } catch (IOException | RuntimeException e) {
+      results = null;
+      decodeError = e;
+    }
+    Batch b;
+    Map<Integer, Throwable> local;
+    boolean timedOut;
+    synchronized (w) {
+      b = w.inflight.remove(id);
+      local = w.localFailures.remove(id);
+      timedOut = w.timedOut.remove(id);
+      w.runningBatch = next;
+      w.runningSinceNanos = System.nanoTime();
+      w.interruptSent = false;
+    }
+    w.credits.release();
+    if (b == null) {
+      return; // already failed (timeout) or terminated
+    }
+    if (timedOut) {
+      b.fail(timeoutException());
+      return;
+    }
+    if (decodeError != null) {
+      b.fail(decodeError);
+      return;
+    }
+    if (results.length != b.size()) {
+      Throwable cause =
+          results.length == 1 && results[0] instanceof Failure
+              ? ((Failure) results[0]).cause()
+              : new IOException("procpool internal error: " + results.length + " results for " + b.size() + " items");
+      b.fail(cause);
+      return;
+    }
+    if (local != null) {
+      for (Map.Entry<Integer, Throwable> e : local.entrySet()) {
+        results[e.getKey()] = new Failure(e.getValue());
+      }
+    }
+    b.complete(results);
+  }
+
+  private TaskTimeoutException timeoutException() {
+    return new TaskTimeoutException(
+        "the task ran longer than the task timeout of " + settings.taskTimeout.toMillis() + " ms", settings.taskTimeout);
+  }
+
+  // ------------------------------------------------------------------ timeouts
+
+  private void checkTimeouts() {
+    long now = System.nanoTime();
+    long limit = settings.taskTimeout.toNanos();
+    long grace = settings.timeoutGrace.toNanos();
+    List<WorkerHandle> snapshot;
+    synchronized (lock) {
+      snapshot = new ArrayList<>(workers);
+    }
+    for (WorkerHandle w : snapshot) {
+      long interrupt = -1;
+      Batch kill = null;
+      synchronized (w) {
+        if (w.dead || w.runningBatch < 0) {
+          continue;
+        }
+        long elapsed = now - w.runningSinceNanos;
+        if (!w.interruptSent && elapsed > limit) {
+          w.interruptSent = true;
+          w.interruptSentNanos = now;
+          w.timedOut.add(w.runningBatch);
+          interrupt = w.runningBatch;
+        } else if (w.interruptSent && now - w.interruptSentNanos > grace) {
+          kill = w.inflight.get(w.runningBatch);
+          w.dead = true; // no new batches; onExit finishes the rest
+        }
+      }
+      if (interrupt >= 0) {
+        try {
+          Buf b = new Buf(8).writeLong(interrupt);
+          w.io.write(Protocol.INTERRUPT, b.array(), b.size());
+        } catch (IOException ignored) {
+          // it is dying anyway
+        }
+      } else if (kill != null || w.isDead()) {
+        if (kill != null) {
+          kill.fail(timeoutException());
+        }
+        LOG.warn("{}: {} ran a task past the timeout of {} ms and ignored the interrupt; killing it",
+            poolName, w.label(), settings.taskTimeout.toMillis());
+        destroyTree(w.process, true);
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ worker exits
+
+  private void onExit(WorkerHandle w) {
+    w.stderr.awaitEnd(500);
+    int code = exitCode(w.process);
+    if (!w.connected.isDone()) {
+      synchronized (lock) {
+        connecting.remove(w.id);
+      }
+      w.stdout.awaitEnd(500);
+      w.connected.completeExceptionally(
+          new WorkerStartException(
+              w.label() + " exited with code " + code + " before connecting to the pool" + lastLines(w)
+                  + "\n(check jvmOptions and the java command; the JVM's own message is above)", null));
+    }
+    Thread reader = w.reader;
+    if (reader != null) {
+      try {
+        reader.join(2000); // read what the worker sent before it died
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    List<Batch> held = w.takeAllOnDeath();
+    Thread writer = w.writer;
+    if (writer != null) {
+      writer.interrupt();
+    }
+    if (w.io != null) {
+      w.io.close();
+    }
+    boolean replace;
+    boolean wasAttached;
+    synchronized (lock) {
+      wasAttached = workers.remove(w);
+      replace = wasAttached && !shuttingDown && !killed;
+    }
+    Batch running = held.get(0);
+    boolean clean;
+    String leaveReason;
+    String note;
+    synchronized (w) {
+      clean = w.leaving;
+      leaveReason = w.leaveReason;
+      note = w.exitNote;
+    }
+    if (running != null) {
+      boolean timedOut;
+      synchronized (w) {
+        timedOut = w.timedOut.contains(running.id());
+      }
+      running.fail(timedOut ? timeoutException() : crash(w, code, note));
+    }
+    for (int i = 1; i < held.size(); i++) {
+      Batch b = held.get(i);
+      if (b.requeued() > MAX_REQUEUES) {
+        b.fail(new WorkerCrashedException(
+            "this task was handed to " + MAX_REQUEUES + " workers that all died before starting it; last: "
+                + describeExit(w, code, note), w.pid, code));
+      } else {
+        dispatcher.requeue(b);
+      }
+    }
+    if (wasAttached) {
+      if (clean) {
+        LOG.debug("{}: {} retired: {}", poolName, w.label(), leaveReason);
+      } else if (!shuttingDown()) {
+        LOG.warn("{}: {}", poolName, describeExit(w, code, note));
+      }
+    }
+    if (replace) {
+      replace();
+    }
+  }
+
+  private boolean shuttingDown() {
+    synchronized (lock) {
+      return shuttingDown || killed;
+    }
+  }
+
+  private void replace() {
+    WorkerHandle w;
+    try {
+      w = launch();
+    } catch (WorkerStartException e) {
+      onStartFailure(e);
+      return;
+    }
+    w.connected.whenCompleteAsync(
+        (io, error) -> {
+          if (error != null) {
+            onStartFailure(error instanceof WorkerStartException
+                ? (WorkerStartException) error
+                : new WorkerStartException(error.toString(), error));
+          }
+        },
+        supervisor);
+  }
+
+  private void onStartFailure(WorkerStartException e) {
+    int live;
+    int failures;
+    synchronized (lock) {
+      if (killed || shuttingDown) {
+        return;
+      }
+      failures = ++consecutiveStartFailures;
+      live = workers.size() + connecting.size();
+      if (live == 0 && failures >= MAX_CONSECUTIVE_START_FAILURES) {
+        broken = e;
+      }
+    }
+    if (failures < MAX_CONSECUTIVE_START_FAILURES) {
+      LOG.warn("{}: a replacement worker failed to start ({}); trying again", poolName, e.getMessage());
+      replace();
+      return;
+    }
+    LOG.error("{}: {} replacement workers in a row failed to start; {} workers are left. Last error: {}",
+        poolName, failures, live, e.getMessage());
+    if (live == 0) {
+      Batch b;
+      while ((b = dispatcher.poll()) != null) {
+        b.fail(e);
+      }
+    }
+  }
+
+  private WorkerCrashedException crash(WorkerHandle w, int code, String note) {
+    return new WorkerCrashedException(describeExit(w, code, note) + " while running this task", w.pid, code);
+  }
+
+  private String describeExit(WorkerHandle w, int code, String note) {
+    StringBuilder s = new StringBuilder(w.label());
+    if (code > 128 && code < 128 + 65) {
+      int sig = code - 128;
+      s.append(" was killed by signal ").append(sig).append(" (").append(signalName(sig)).append(")");
+    } else if (code >= 0) {
+      s.append(" exited with code ").append(code);
+    } else {
+      s.append(" lost its connection to the pool");
+    }
+    if (note != null) {
+      s.append("; ").append(note);
+    }
+    List<String> lines = w.stderr.lastLines();
+    for (String l : lines) {
+      if (l.contains("java.lang.OutOfMemoryError")) {
+        s.append("; it ran out of memory");
+        break;
+      }
+    }
+    Path crashLog = Paths.get(System.getProperty("java.io.tmpdir"), "procpool-worker-hs_err-" + w.pid + ".log");
+    if (Files.exists(crashLog)) {
+      s.append("; JVM crash log: ").append(crashLog);
+    }
+    s.append(lastLines(w));
+    return s.toString();
+  }
+
+  private static String lastLines(WorkerHandle w) {
+    List<String> lines = w.stderr.lastLines();
+    if (lines.isEmpty()) {
+      return "";
+    }
+    int from = Math.max(0, lines.size() - 10);
+    return "; its last stderr lines:\n  " + String.join("\n  ", lines.subList(from, lines.size()));
+  }
+
+  static String signalName(int sig) {
+    switch (sig) {
+      case 1: return "SIGHUP";
+      case 2: return "SIGINT";
+      case 3: return "SIGQUIT";
+      case 4: return "SIGILL";
+      case 6: return "SIGABRT, e.g. a JVM crash in native code";
+      case 7: return "SIGBUS";
+      case 8: return "SIGFPE";
+      case 9: return "SIGKILL, e.g. kill -9 or the kernel's OOM killer";
+      case 11: return "SIGSEGV";
+      case 13: return "SIGPIPE";
+      case 15: return "SIGTERM";
+      default: return "signal " + sig;
+    }
+  }
+
+  private static int exitCode(Process p) {
+    try {
+      return p.exitValue();
+    } catch (IllegalThreadStateException e) {
+      return -1;
+    }
+  }
+
+  // ------------------------------------------------------------------ jobs
+
+  @Override
+  public void prepare(Job job) throws Exception {
+    WorkerStartException b;
+    synchronized (lock) {
+      b = broken;
+    }
+    if (b != null) {
+      throw new WorkerStartException("the pool has no worker left and cannot start new ones: " + b.getMessage(), b);
+    }
+    byte[] bytes = codec.encodeObject(job.fn());
+    FunctionBytes fb = new FunctionBytes(bytes);
+    long key;
+    synchronized (lock) {
+      Long k = functionKeys.get(fb);
+      if (k == null) {
+        k = ++nextFunctionKey;
+        functionKeys.put(fb, k);
+      }
+      key = k;
+    }
+    job.prepared(new EncodedFunction(key, bytes));
+  }
+
+  /** Function bytes as a map key (content equality). */
+  private static final class FunctionBytes {
+    final byte[] bytes;
+    final int hash;
+
+    FunctionBytes(byte[] bytes) {
+      this.bytes = bytes;
+      this.hash = Arrays.hashCode(bytes);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof FunctionBytes && Arrays.equals(bytes, ((FunctionBytes) o).bytes);
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
+  }
+
+  @Override
+  public int maxBatchSize() {
+    return settings.taskTimeout != null ? 1 : Integer.MAX_VALUE;
+  }
+
+  // ------------------------------------------------------------------ stop
+
+  @Override
+  public void shutdown() {
+    List<WorkerHandle> snapshot;
+    synchronized (lock) {
+      if (shuttingDown || killed) {
+        snapshot = null;
+      } else {
+        shuttingDown = true;
+        snapshot = new ArrayList<>(workers);
+      }
+    }
+    if (snapshot == null) {
+      awaitCleanup();
+      return;
+    }
+    for (WorkerHandle w : snapshot) {
+      try {
+        w.io.write(Protocol.SHUTDOWN);
+      } catch (IOException e) {
+        // already gone
+      }
+    }
+    awaitExit(snapshot, TimeUnit.SECONDS.toNanos(10));
+    for (WorkerHandle w : snapshot) {
+      if (w.process.isAlive()) {
+        LOG.warn("{}: {} did not exit within 10 s of SHUTDOWN; killing it", poolName, w.label());
+        destroyTree(w.process, true);
+      }
+    }
+    awaitExit(snapshot, TimeUnit.SECONDS.toNanos(2));
+    cleanup();
+  }
+
+  @Override
+  public void kill() {
+    List<WorkerHandle> snapshot;
+    synchronized (lock) {
+      killed = true;
+      shuttingDown = true;
+      snapshot = new ArrayList<>(workers);
+      snapshot.addAll(connecting.values());
+    }
+    for (WorkerHandle w : snapshot) {
+      destroyTree(w.process, false);
+    }
+    awaitExit(snapshot, TimeUnit.MILLISECONDS.toNanos(500));
+    for (WorkerHandle w : snapshot) {
+      if (w.process.isAlive()) {
+        destroyTree(w.process, true);
+      }
+    }
+    awaitExit(snapshot, TimeUnit.MILLISECONDS.toNanos(1500));
+    for (WorkerHandle w : snapshot) {
+      if (w.io != null) {
+        w.io.close();
+      }
+    }
+    cleanup();
+  }
+
+  private static void destroyTree(Process p, boolean forcibly) {
+    try {
+      p.descendants().forEach(ProcessHandle::destroyForcibly);
+    } catch (RuntimeException ignored) {
+      // best effort
+    }
+    if (forcibly) {
+      p.destroyForcibly();
+    } else {
+      p.destroy();
+    }
+  }
+
+  private static void awaitExit(List<WorkerHandle> ws, long nanos) {
+    long deadline = System.nanoTime() + nanos;
+    for (WorkerHandle w : ws) {
+      long left = deadline - System.nanoTime();
+      try {
+        if (left <= 0 || !w.process.waitFor(left, TimeUnit.NANOSECONDS)) {
+          return;
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  private final CompletableFuture<Void> cleaned = new CompletableFuture<>();
+
+  private void cleanup() {
+    synchronized (lock) {
+      if (cleaned.isDone()) {
+        return;
+      }
+    }
+    if (server != null) {
+      try {
+        server.close();
+      } catch (IOException ignored) {
+        // best effort
+      }
+    }
+    if (dir != null) {
+      try (var files = Files.list(dir)) {
+        for (Path p : (Iterable<Path>) files::iterator) {
+          Files.deleteIfExists(p);
+        }
+        Files.deleteIfExists(dir);
+      } catch (IOException ignored) {
+        // best effort: a temp dir
+      }
+    }
+    if (scheduler != null) {
+      scheduler.shutdownNow();
+    }
+    if (supervisor != null) {
+      supervisor.shutdown();
+    }
+    unregister(this);
+    cleaned.complete(null);
+  }
+
+  private void awaitCleanup() {
+    try {
+      cleaned.get(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      // bounded wait
+    }
+  }
+
+  @Override
+  public boolean ownsThread(Thread thread) {
+    String n = thread.getName();
+    return poolName != null && n.startsWith(poolName + "-");
+  }
+
+  /** Process ids of the live workers, for tests and stats. */
+  public List<Long> workerPids() {
+    List<Long> pids = new ArrayList<>();
+    synchronized (lock) {
+      for (WorkerHandle w : workers) {
+        pids.add(w.pid);
+      }
+    }
+    return pids;
+  }
+
+  // ------------------------------------------------------------------ parent exit
+
+  private static void register(ProcessBackend b) {
+    synchronized (LIVE) {
+      LIVE.add(b);
+      if (!hookInstalled) {
+        hookInstalled = true;
+        Runtime.getRuntime().addShutdownHook(new Thread(ProcessBackend::killAllOnExit, "procpool-exit-hook"));
+      }
+    }
+  }
+
+  private static void unregister(ProcessBackend b) {
+    synchronized (LIVE) {
+      LIVE.remove(b);
+    }
+  }
+
+  private static void killAllOnExit() {
+    List<ProcessBackend> all;
+    synchronized (LIVE) {
+      all = new ArrayList<>(LIVE);
+    }
+    for (ProcessBackend b : all) {
+      List<WorkerHandle> ws;
+      synchronized (b.lock) {
+        ws = new ArrayList<>(b.workers);
+        ws.addAll(b.connecting.values());
+      }
+      for (WorkerHandle w : ws) {
+        destroyTree(w.process, true);
+      }
+    }
+  }
+
+  private static void closeQuietly(SocketChannel ch) {
+    try {
+      ch.close();
+    } catch (IOException ignored) {
+      // best effort
+    }
+  }
+}

@@ -1,0 +1,36 @@
+package io.procpool.internal.process;
+
+/**
+ * Frame types between the pool (parent) and a worker JVM. See docs/architecture.md for the
+ * sequence; every number is big-endian, every string is an int length plus UTF-8 bytes.
+ */
+final class Protocol {
+  private Protocol() {}
+
+  // parent -> worker
+  /** {@code int maxTasks (0 = unlimited), bytes initializer (length 0 = none)}. */
+  static final byte INIT = 1;
+  /** {@code long batchId, long fnKey, int fnLength (-1: the worker has it), fn bytes, values}. */
+  static final byte BATCH = 2;
+  /** {@code long batchId}: interrupt the task thread if it runs that batch (soft timeout). */
+  static final byte INTERRUPT = 3;
+  /** Empty: finish queued batches, say BYE, exit 0. */
+  static final byte SHUTDOWN = 4;
+
+  // worker -> parent
+  /** {@code string token, int workerId, long pid}. */
+  static final byte HELLO = 10;
+  /** {@code byte ok, [failure value if not ok]}: the initializer ran. */
+  static final byte READY = 11;
+  /** {@code long batchId}: the worker started that batch. */
+  static final byte STARTED = 12;
+  /** {@code long batchId, long nextStartedBatchId (-1 none), values}. */
+  static final byte RESULT = 13;
+  /** {@code string reason}: the worker leaves on purpose after this frame. */
+  static final byte BYE = 14;
+  /** {@code string note}: the worker JVM is shutting down (System.exit or a signal), not on purpose. */
+  static final byte EXITING = 15;
+
+  /** Environment variable carrying the pool's token to its workers (not on the command line). */
+  static final String TOKEN_ENV = "PROCPOOL_TOKEN";
+}

@@ -1,0 +1,401 @@
+package io.procpool.internal.process;
+
+import io.procpool.RemoteException;
+import io.procpool.internal.Calls;
+import io.procpool.internal.Failure;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.NotSerializableException;
+import java.io.ObjectInputFilter;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.ObjectStreamClass;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Encodes the values that cross between the pool and its workers: batch arguments, results,
+ * failures, functions.
+ *
+ * <p>Values of the common types (null, Integer, Long, Double, String, byte[], Boolean, starmap
+ * pairs) are written directly with a one-byte tag; every other value goes through one JDK
+ * {@link ObjectOutputStream} per message, so class descriptors are written once per batch. A
+ * failure carries the JDK-serialized exception when it can be serialized and always a plain
+ * description (class name, message, stack, causes) to rebuild a {@link RemoteException} from.
+ * Deserialization uses the given class loader and an {@link ObjectInputFilter}.
+ *
+ * <p>Thread-safe (stateless apart from configuration).
+ */
+final class WireCodec {
+  private static final int NULL = 0;
+  private static final int INT = 1;
+  private static final int LONG = 2;
+  private static final int DOUBLE = 3;
+  private static final int STRING = 4;
+  private static final int BYTES = 5;
+  private static final int TRUE = 6;
+  private static final int FALSE = 7;
+  private static final int PAIR = 8;
+  private static final int FAILURE = 9;
+  private static final int OBJECT = 10;
+  private static final int SKIP = 11;
+  private static final int MAX_CAUSES = 16;
+
+  /** Marks an argument the parent could not encode: the worker does not run that item. */
+  static final Object SKIPPED = new Object() {
+    @Override
+    public String toString() {
+      return "SKIPPED";
+    }
+  };
+
+  /** Decides what stands for a value that cannot be encoded. */
+  interface Unencodable {
+    Object replace(int index, Exception error);
+  }
+
+  private final ClassLoader loader;
+  private final ObjectInputFilter filter;
+
+  WireCodec(ClassLoader loader, ObjectInputFilter filter) {
+    this.loader = loader;
+    this.filter = filter;
+  }
+
+  // ------------------------------------------------------------------ values
+
+  /**
+   * Appends {@code values} to {@code out}. A value that cannot be serialized is replaced by what
+   * {@code onError} returns for it (a {@link Failure} or {@link #SKIPPED}), and the rest still goes.
+   */
+  void writeValues(Buf out, Object[] values, Unencodable onError) {
+    int mark = out.size();
+    try {
+      tryWriteValues(out, values);
+      return;
+    } catch (IOException | RuntimeException e) {
+      // find the values that fail on their own, replace them, and write again
+    }
+    Object[] copy = values.clone();
+    for (int i = 0; i < copy.length; i++) {
+      Exception err = checkEncodable(copy[i]);
+      if (err != null) {
+        copy[i] = onError.replace(i, err);
+      }
+    }
+    out.truncate(mark);
+    try {
+      tryWriteValues(out, copy);
+    } catch (IOException | RuntimeException e) {
+      // values that serialize alone but not together (shared state changing under us): give up on all
+      out.truncate(mark);
+      Object[] all = new Object[copy.length];
+      for (int i = 0; i < all.length; i++) {
+        all[i] = onError.replace(i, e instanceof Exception ? (Exception) e : new IOException(e));
+      }
+      try {
+        tryWriteValues(out, all);
+      } catch (IOException ex) {
+        throw new IllegalStateException("cannot encode even the failures", ex);
+      }
+    }
+  }
+
+  private void tryWriteValues(Buf out, Object[] values) throws IOException {
+    out.writeInt(values.length);
+    int lenAt = out.size();
+    out.writeInt(0); // length of the tagged section, patched below
+    ObjectSection objects = new ObjectSection();
+    for (Object v : values) {
+      writeValue(out, v, objects);
+    }
+    out.putInt(lenAt, out.size() - lenAt - 4);
+    objects.appendTo(out);
+  }
+
+  /** The JDK-serialized values of one message, written after the tagged ones. */
+  private static final class ObjectSection {
+    private Buf buf;
+    private ObjectOutputStream oos;
+
+    ObjectOutputStream stream() throws IOException {
+      if (oos == null) {
+        buf = new Buf(256);
+        oos = new ObjectOutputStream(buf);
+      }
+      return oos;
+    }
+
+    void appendTo(Buf out) throws IOException {
+      if (oos != null) {
+        oos.flush();
+        out.write(buf.array(), 0, buf.size());
+      }
+    }
+  }
+
+  private void writeValue(Buf out, Object v, ObjectSection objects) throws IOException {
+    if (v == null) {
+      out.writeByte(NULL);
+      return;
+    }
+    if (v == SKIPPED) {
+      out.writeByte(SKIP);
+      return;
+    }
+    Class<?> c = v.getClass();
+    if (c == Integer.class) {
+      out.writeByte(INT).writeInt((Integer) v);
+    } else if (c == Long.class) {
+      out.writeByte(LONG).writeLong((Long) v);
+    } else if (c == Double.class) {
+      out.writeByte(DOUBLE).writeLong(Double.doubleToRawLongBits((Double) v));
+    } else if (c == String.class) {
+      out.writeByte(STRING).writeString((String) v);
+    } else if (c == byte[].class) {
+      out.writeByte(BYTES).writeBytes((byte[]) v);
+    } else if (c == Boolean.class) {
+      out.writeByte((Boolean) v ? TRUE : FALSE);
+    } else if (c == Calls.Pair.class) {
+      Calls.Pair p = (Calls.Pair) v;
+      out.writeByte(PAIR);
+      writeValue(out, p.first(), objects);
+      writeValue(out, p.second(), objects);
+    } else if (c == Failure.class) {
+      out.writeByte(FAILURE);
+      writeFailure(out, ((Failure) v).cause());
+    } else {
+      out.writeByte(OBJECT);
+      objects.stream().writeObject(v);
+    }
+  }
+
+  /** Returns why {@code v} cannot be encoded on its own, or null if it can. */
+  private Exception checkEncodable(Object v) {
+    try {
+      tryWriteValues(new Buf(64), new Object[] {v});
+      return null;
+    } catch (NotSerializableException e) {
+      NotSerializableException named =
+          new NotSerializableException(
+              e.getMessage() + " (a value of type " + v.getClass().getName()
+                  + " is not Serializable, or holds a field that is not)");
+      named.initCause(e);
+      return named;
+    } catch (IOException | RuntimeException e) {
+      return e;
+    }
+  }
+
+  /** Reads values written by {@link #writeValues}. An item that cannot be read becomes a {@link Failure}. */
+  Object[] readValues(In in) throws IOException {
+    int n = in.readInt();
+    int taggedLen = in.readInt();
+    int objectsAt = in.pos + taggedLen;
+    In objectsIn = new In(in.a, objectsAt, in.end - objectsAt);
+    ObjectInputStream[] ois = {null};
+    Object[] out = new Object[n];
+    In tagged = new In(in.a, in.pos, taggedLen);
+    for (int i = 0; i < n; i++) {
+      try {
+        out[i] = readValue(tagged, objectsIn, ois);
+      } catch (ClassNotFoundException | IOException | RuntimeException | LinkageError e) {
+        out[i] = new Failure(e);
+        if (!(e instanceof ClassNotFoundException)) {
+          // the object stream may be out of step now: fail what is left of it with the same error
+          for (int j = i + 1; j < n; j++) {
+            out[j] = new Failure(e);
+          }
+          break;
+        }
+      }
+    }
+    in.pos = in.end;
+    return out;
+  }
+
+  private Object readValue(In in, In objectsIn, ObjectInputStream[] ois)
+      throws IOException, ClassNotFoundException {
+    int tag = in.readByte();
+    switch (tag) {
+      case NULL:
+        return null;
+      case INT:
+        return in.readInt();
+      case LONG:
+        return in.readLong();
+      case DOUBLE:
+        return Double.longBitsToDouble(in.readLong());
+      case STRING:
+        return in.readString();
+      case BYTES:
+        return in.readBytes();
+      case TRUE:
+        return Boolean.TRUE;
+      case FALSE:
+        return Boolean.FALSE;
+      case SKIP:
+        return SKIPPED;
+      case PAIR:
+        Object first = readValue(in, objectsIn, ois);
+        Object second = readValue(in, objectsIn, ois);
+        return new Calls.Pair(first, second);
+      case FAILURE:
+        return new Failure(readFailure(in));
+      case OBJECT:
+        if (ois[0] == null) {
+          ois[0] = objectInput(new ByteArrayInputStream(objectsIn.a, objectsIn.pos, objectsIn.remaining()));
+        }
+        return ois[0].readObject();
+      default:
+        throw new IOException("unknown value tag " + tag);
+    }
+  }
+
+  // ------------------------------------------------------------------ failures
+
+  private void writeFailure(Buf out, Throwable t) {
+    byte[] serialized;
+    try {
+      serialized = encodeObject(t);
+    } catch (IOException | RuntimeException e) {
+      serialized = null;
+    }
+    if (serialized == null) {
+      out.writeInt(-1);
+    } else {
+      out.writeBytes(serialized);
+    }
+    int depth = 0;
+    for (Throwable c = t; c != null && depth < MAX_CAUSES; c = c.getCause() == c ? null : c.getCause(), depth++) {
+      out.writeByte(1);
+      out.writeString(c.getClass().getName());
+      out.writeNullable(safeMessage(c));
+      StackTraceElement[] st = c.getStackTrace();
+      out.writeInt(st.length);
+      for (StackTraceElement e : st) {
+        out.writeString(e.getClassName());
+        out.writeString(e.getMethodName());
+        out.writeNullable(e.getFileName());
+        out.writeInt(e.getLineNumber());
+      }
+    }
+    out.writeByte(0);
+  }
+
+  private static String safeMessage(Throwable t) {
+    try {
+      return t.getMessage();
+    } catch (RuntimeException e) {
+      return "(getMessage() threw " + e + ")";
+    }
+  }
+
+  private Throwable readFailure(In in) throws IOException {
+    int len = in.readInt();
+    Throwable rebuilt = null;
+    Exception whyNot = null;
+    if (len >= 0) {
+      int at = in.pos;
+      in.pos += len;
+      try {
+        Object o = decodeObject(in.a, at, len);
+        if (o instanceof Throwable) {
+          rebuilt = (Throwable) o;
+        }
+      } catch (IOException | ClassNotFoundException | RuntimeException | LinkageError e) {
+        whyNot = e instanceof Exception ? (Exception) e : new IOException(e);
+      }
+    }
+    List<RemoteException> chain = new ArrayList<>();
+    while (in.readByte() == 1) {
+      String cls = in.readString();
+      String msg = in.readNullable();
+      int frames = in.readInt();
+      StackTraceElement[] st = new StackTraceElement[Math.max(0, frames)];
+      for (int i = 0; i < st.length; i++) {
+        String c = in.readString();
+        String m = in.readString();
+        String f = in.readNullable();
+        int line = in.readInt();
+        st[i] = new StackTraceElement(c, m, f, line);
+      }
+      chain.add(new RemoteException(cls, msg, st, null));
+    }
+    if (rebuilt != null) {
+      return rebuilt;
+    }
+    RemoteException cause = null;
+    for (int i = chain.size() - 1; i >= 0; i--) {
+      RemoteException r = chain.get(i);
+      RemoteException linked = new RemoteException(r.remoteClassName(), r.remoteMessage(), r.getStackTrace(), cause);
+      cause = linked;
+    }
+    if (cause != null && whyNot != null) {
+      cause.addSuppressed(whyNot);
+    }
+    return cause != null ? cause : new RemoteException("unknown", "a failure without description", null, null);
+  }
+
+  // ------------------------------------------------------------------ single objects
+
+  /** JDK-serializes one object (a function, an initializer, an exception). */
+  byte[] encodeObject(Object o) throws IOException {
+    Buf b = new Buf(512);
+    try (ObjectOutputStream oos = new ObjectOutputStream(b)) {
+      oos.writeObject(o);
+    } catch (NotSerializableException e) {
+      NotSerializableException named =
+          new NotSerializableException(
+              e.getMessage() + " cannot be serialized: it is not Serializable (captured by "
+                  + o.getClass().getName() + "?). Make it Serializable, or capture only serializable values");
+      named.initCause(e);
+      throw named;
+    }
+    return b.toByteArray();
+  }
+
+  Object decodeObject(byte[] bytes) throws IOException, ClassNotFoundException {
+    return decodeObject(bytes, 0, bytes.length);
+  }
+
+  Object decodeObject(byte[] bytes, int off, int len) throws IOException, ClassNotFoundException {
+    try (ObjectInputStream ois = objectInput(new ByteArrayInputStream(bytes, off, len))) {
+      return ois.readObject();
+    }
+  }
+
+  private ObjectInputStream objectInput(InputStream in) throws IOException {
+    ObjectInputStream ois =
+        new ObjectInputStream(in) {
+          @Override
+          protected Class<?> resolveClass(ObjectStreamClass desc) throws IOException, ClassNotFoundException {
+            try {
+              return Class.forName(desc.getName(), false, loader);
+            } catch (ClassNotFoundException e) {
+              return super.resolveClass(desc);
+            }
+          }
+        };
+    if (filter != null) {
+      ois.setObjectInputFilter(filter);
+    }
+    return ois;
+  }
+
+  /** A filter that rejects well-known deserialization gadget classes and absurd graphs. */
+  static ObjectInputFilter defaultFilter() {
+    String custom = System.getProperty("procpool.serialFilter");
+    String pattern =
+        custom != null
+            ? custom
+            : "maxdepth=2000;"
+                + "!org.apache.commons.collections.functors.*;!org.apache.commons.collections4.functors.*;"
+                + "!org.codehaus.groovy.runtime.*;!com.sun.org.apache.xalan.internal.xsltc.trax.*;"
+                + "!org.apache.xalan.xsltc.trax.*;!com.sun.rowset.JdbcRowSetImpl;"
+                + "!javax.management.BadAttributeValueExpException;!bsh.*;!clojure.core.*;"
+                + "!org.springframework.beans.factory.ObjectFactory;!com.mchange.v2.c3p0.*";
+    return ObjectInputFilter.Config.createFilter(pattern);
+  }
+}

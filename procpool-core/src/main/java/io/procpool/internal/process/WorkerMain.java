@@ -1,0 +1,411 @@
+package io.procpool.internal.process;
+
+import io.procpool.SerializableFunction;
+import io.procpool.SerializableRunnable;
+import io.procpool.internal.Failure;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.LinkedBlockingQueue;
+
+/**
+ * The entry point of a worker JVM. Threads: {@code main} connects, then reads frames from the pool
+ * into a local queue; {@code procpool-task} runs the initializer and then the batches, one at a
+ * time, and writes their results; {@code procpool-lifeline} exits the JVM when stdin reaches EOF or
+ * the parent process is gone. stdout and stderr belong to user code.
+ *
+ * <p>Arguments: {@code workerId address parentPid}; the pool's token comes in the environment.
+ */
+public final class WorkerMain {
+  private static final Object SHUTDOWN = new Object();
+  /** Functions by key, in the same least-recently-used order as the parent's mirror. */
+  static final int FUNCTION_CACHE = 64;
+
+  private final FrameChannel io;
+  private final WireCodec codec = new WireCodec(ClassLoader.getSystemClassLoader(), WireCodec.defaultFilter());
+  private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+  private final Map<Long, FunctionEntry> functions = lruMap(FUNCTION_CACHE);
+  private final int maxTasks;
+  private final byte[] initializer;
+  private volatile Thread taskThread;
+  private volatile long currentBatch = -1;
+  private volatile boolean leaving;
+  /** Guards {@code inUserCode}: the task thread is interrupted only while it runs user code, never during I/O. */
+  private final Object interruptLock = new Object();
+  private boolean inUserCode;
+
+  private static final class BatchMessage {
+    final long batchId;
+    final FunctionEntry function;
+    final FrameChannel.Frame frame;
+    final int valuesAt;
+
+    BatchMessage(long batchId, FunctionEntry function, FrameChannel.Frame frame, int valuesAt) {
+      this.batchId = batchId;
+      this.function = function;
+      this.frame = frame;
+      this.valuesAt = valuesAt;
+    }
+  }
+
+  /** A function's bytes, decoded once, on first use, by the task thread. */
+  private static final class FunctionEntry {
+    final byte[] bytes;
+    SerializableFunction<Object, Object> decoded;
+    Throwable failure;
+
+    FunctionEntry(byte[] bytes) {
+      this.bytes = bytes;
+    }
+  }
+
+  static <K, V> Map<K, V> lruMap(int capacity) {
+    return new LinkedHashMap<>(16, 0.75f, true) {
+      private static final long serialVersionUID = 1L;
+
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
+        return size() > capacity;
+      }
+    };
+  }
+
+  private WorkerMain(FrameChannel io, int maxTasks, byte[] initializer) {
+    this.io = io;
+    this.maxTasks = maxTasks;
+    this.initializer = initializer;
+  }
+
+  public static void main(String[] args) throws Exception {
+    int workerId = Integer.parseInt(args[0]);
+    String address = args[1];
+    long parentPid = Long.parseLong(args[2]);
+    startLifeline(parentPid);
+    String token = System.getenv(Protocol.TOKEN_ENV);
+    if (token == null) {
+      System.err.println("procpool worker: no token in the environment; this program is started by a ProcessPool");
+      System.exit(2);
+    }
+    SocketChannel channel = connect(address);
+    FrameChannel io = new FrameChannel(channel);
+    Buf hello = new Buf(64).writeString(token).writeInt(workerId).writeLong(ProcessHandle.current().pid());
+    io.write(Protocol.HELLO, hello.array(), hello.size());
+    FrameChannel.Frame init = io.read();
+    if (init.type != Protocol.INIT) {
+      throw new IOException("expected INIT, got frame type " + init.type);
+    }
+    In in = init.reader();
+    int maxTasks = in.readInt();
+    byte[] initializer = in.readBytes();
+    new WorkerMain(io, maxTasks, initializer).run();
+  }
+
+  private static SocketChannel connect(String address) throws IOException {
+    SocketAddress target;
+    SocketChannel ch;
+    if (address.startsWith("unix:")) {
+      target = UnixDomainSocketAddress.of(Path.of(address.substring(5)));
+      ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+    } else {
+      int port = Integer.parseInt(address.substring(address.indexOf(':') + 1));
+      target = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+      ch = SocketChannel.open(StandardProtocolFamily.INET);
+      ch.socket().setTcpNoDelay(true);
+    }
+    ch.connect(target);
+    return ch;
+  }
+
+  /** Exits the JVM at once when stdin reaches EOF or the parent is no longer our parent. */
+  private static void startLifeline(long parentPid) {
+    Thread stdin =
+        new Thread(
+            () -> {
+              InputStream in = System.in;
+              byte[] buf = new byte[64];
+              try {
+                while (in.read(buf) >= 0) {
+                  // the parent never writes; anything read is ignored
+                }
+              } catch (IOException ignored) {
+                // a broken pipe means the same as EOF
+              }
+              Runtime.getRuntime().halt(0);
+            },
+            "procpool-lifeline-stdin");
+    stdin.setDaemon(true);
+    stdin.start();
+    Thread watch =
+        new Thread(
+            () -> {
+              while (true) {
+                try {
+                  Thread.sleep(500);
+                } catch (InterruptedException e) {
+                  return;
+                }
+                if (!parentAlive(parentPid)) {
+                  Runtime.getRuntime().halt(0);
+                }
+              }
+            },
+            "procpool-lifeline-parent");
+    watch.setDaemon(true);
+    watch.start();
+  }
+
+  /**
+   * Whether the process that started us is still our parent and not a zombie. A reparented worker
+   * (its parent died) sees another parent pid, which is safe against pid reuse.
+   */
+  static boolean parentAlive(long parentPid) {
+    long now = ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L);
+    if (now != parentPid) {
+      return false;
+    }
+    try {
+      String stat = Files.readString(Path.of("/proc/" + parentPid + "/stat"));
+      int close = stat.lastIndexOf(')');
+      return close < 0 || close + 2 >= stat.length() || stat.charAt(close + 2) != 'Z';
+    } catch (IOException | RuntimeException e) {
+      return true; // no /proc here: the parent-pid check above is what we have
+    }
+  }
+
+  private void run() throws InterruptedException {
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  if (!leaving) {
+                    Buf note = new Buf(128).writeString(
+                        "the worker JVM shut down while running a task: the task called System.exit, "
+                            + "or the worker received SIGTERM/SIGINT");
+                    try {
+                      io.write(Protocol.EXITING, note.array(), note.size());
+                    } catch (IOException | RuntimeException ignored) {
+                      // the parent may be gone
+                    }
+                  }
+                },
+                "procpool-exit-hook"));
+    Thread task = new Thread(this::taskLoop, "procpool-task");
+    taskThread = task;
+    task.start();
+    readLoop();
+  }
+
+  private void readLoop() {
+    try {
+      while (true) {
+        FrameChannel.Frame f = io.read();
+        switch (f.type) {
+          case Protocol.BATCH:
+            queue.put(parseBatch(f));
+            break;
+          case Protocol.INTERRUPT:
+            long id = f.reader().readLong();
+            synchronized (interruptLock) {
+              if (inUserCode && currentBatch == id) {
+                taskThread.interrupt();
+              }
+            }
+            break;
+          case Protocol.SHUTDOWN:
+            queue.put(SHUTDOWN);
+            break;
+          default:
+            throw new IOException("unexpected frame type " + f.type);
+        }
+      }
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      // the pool closed the connection (terminate) or is gone: leave at once
+      if (!leaving) {
+        Runtime.getRuntime().halt(0);
+      }
+    }
+  }
+
+  private BatchMessage parseBatch(FrameChannel.Frame f) throws IOException {
+    In in = f.reader();
+    long batchId = in.readLong();
+    long fnKey = in.readLong();
+    int fnLen = in.readInt();
+    FunctionEntry fn;
+    if (fnLen >= 0) {
+      byte[] bytes = java.util.Arrays.copyOfRange(in.a, in.pos, in.pos + fnLen);
+      in.pos += fnLen;
+      fn = new FunctionEntry(bytes);
+      functions.put(fnKey, fn);
+    } else {
+      fn = functions.get(fnKey);
+    }
+    return new BatchMessage(batchId, fn, f, in.pos);
+  }
+
+  private void taskLoop() {
+    Throwable initFailure = runInitializer();
+    int done = 0;
+    BatchMessage next = null;
+    try {
+      while (true) {
+        Object msg = next != null ? next : queue.take();
+        boolean announced = next != null;
+        next = null;
+        if (msg == SHUTDOWN) {
+          leave("shutdown");
+          return;
+        }
+        BatchMessage batch = (BatchMessage) msg;
+        currentBatch = batch.batchId;
+        if (!announced) {
+          Buf started = new Buf(8).writeLong(batch.batchId);
+          io.write(Protocol.STARTED, started.array(), started.size());
+        }
+        Object[] results = runBatch(batch, initFailure);
+        currentBatch = -1;
+        done += results.length;
+        String retire = null;
+        if (maxTasks > 0 && done >= maxTasks) {
+          retire = "completed " + done + " tasks (maxTasksPerChild " + maxTasks + ")";
+        } else if (outOfMemory(results)) {
+          retire = "a task ran out of memory";
+        }
+        long nextId = -1;
+        if (retire == null) {
+          Object peek = queue.poll();
+          if (peek instanceof BatchMessage) {
+            next = (BatchMessage) peek;
+            nextId = next.batchId;
+            currentBatch = nextId;
+          } else if (peek == SHUTDOWN) {
+            next = null;
+            queue.put(SHUTDOWN);
+          }
+        }
+        Buf out = new Buf(256).writeLong(batch.batchId).writeLong(nextId);
+        codec.writeValues(out, results, (i, e) -> new Failure(resultError(e)));
+        io.write(Protocol.RESULT, out.array(), out.size());
+        if (retire != null) {
+          leave(retire);
+          return;
+        }
+      }
+    } catch (IOException | InterruptedException e) {
+      Runtime.getRuntime().halt(0);
+    }
+  }
+
+  private static Exception resultError(Exception e) {
+    if (e instanceof java.io.NotSerializableException) {
+      java.io.NotSerializableException named =
+          new java.io.NotSerializableException("the task's result cannot be serialized: " + e.getMessage());
+      named.initCause(e);
+      return named;
+    }
+    return e;
+  }
+
+  private static boolean outOfMemory(Object[] results) {
+    for (Object r : results) {
+      if (r instanceof Failure && ((Failure) r).cause() instanceof OutOfMemoryError) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void leave(String reason) throws IOException {
+    leaving = true;
+    Buf bye = new Buf(64).writeString(reason);
+    io.write(Protocol.BYE, bye.array(), bye.size());
+    System.exit(0);
+  }
+
+  private Throwable runInitializer() {
+    Throwable failure = null;
+    if (initializer.length > 0) {
+      try {
+        SerializableRunnable init = (SerializableRunnable) codec.decodeObject(initializer);
+        init.run();
+      } catch (Throwable t) {
+        failure = t;
+      }
+    }
+    try {
+      Buf ready = new Buf(64).writeByte(failure == null ? 1 : 0);
+      if (failure != null) {
+        codec.writeValues(ready, new Object[] {new Failure(failure)}, (i, e) -> new Failure(e));
+      }
+      io.write(Protocol.READY, ready.array(), ready.size());
+    } catch (IOException e) {
+      Runtime.getRuntime().halt(0);
+    }
+    return failure;
+  }
+
+  private Object[] runBatch(BatchMessage batch, Throwable initFailure) {
+    Object[] args;
+    try {
+      args = codec.readValues(new In(batch.frame.body, batch.valuesAt, batch.frame.len - batch.valuesAt));
+    } catch (IOException | RuntimeException e) {
+      return new Object[] {new Failure(e)};
+    }
+    Object[] results = new Object[args.length];
+    SerializableFunction<Object, Object> fn = null;
+    Throwable fnFailure = initFailure;
+    if (fnFailure == null) {
+      FunctionEntry entry = batch.function;
+      if (entry == null) {
+        fnFailure = new IllegalStateException("procpool internal error: the worker does not know this batch's function");
+      } else {
+        if (entry.decoded == null && entry.failure == null) {
+          try {
+            @SuppressWarnings("unchecked")
+            SerializableFunction<Object, Object> f = (SerializableFunction<Object, Object>) codec.decodeObject(entry.bytes);
+            entry.decoded = f;
+          } catch (Throwable t) {
+            entry.failure = t;
+          }
+        }
+        fn = entry.decoded;
+        fnFailure = entry.failure;
+      }
+    }
+    for (int i = 0; i < args.length; i++) {
+      Object arg = args[i];
+      if (arg == WireCodec.SKIPPED) {
+        results[i] = null; // the parent fails this item itself
+      } else if (arg instanceof Failure) {
+        results[i] = arg; // the argument could not be deserialized here
+      } else if (fnFailure != null) {
+        results[i] = new Failure(fnFailure);
+      } else {
+        synchronized (interruptLock) {
+          inUserCode = true;
+        }
+        try {
+          results[i] = fn.apply(arg);
+        } catch (Throwable t) {
+          results[i] = new Failure(t);
+        } finally {
+          synchronized (interruptLock) {
+            inUserCode = false;
+          }
+          Thread.interrupted();
+        }
+      }
+      args[i] = null;
+    }
+    return results;
+  }
+}
