@@ -206,4 +206,23 @@ class ProcessPoolFailureTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("chunksize");
     stillWorks();
   }
+
+  @Test
+  void resultThatFailsToDeserializeInTheCaller() {
+    assertThatThrownBy(() -> pool.apply(Tasks::returnUnreadable, 1))
+        .cause()
+        .isInstanceOf(java.io.InvalidObjectException.class)
+        .hasMessageContaining("cannot be read in the caller");
+    stillWorks();
+  }
+
+  @Test
+  void exceptionThatCannotBeRebuiltInTheCallerBecomesRemoteException() {
+    assertThatThrownBy(() -> pool.apply(Tasks::throwUnreadable, "lost in transit"))
+        .cause()
+        .isExactlyInstanceOf(RemoteException.class)
+        .hasMessageContaining(Tasks.UnreadableException.class.getName())
+        .hasMessageContaining("lost in transit");
+    stillWorks();
+  }
 }

@@ -118,4 +118,40 @@ public final class Tasks {
   public static Object throwUnserializable(String message) {
     throw new UnserializableException(message);
   }
+
+  /** Deserializes in a worker, but not in the caller (the pool's own JVM). */
+  public static final class UnreadableInCaller implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+      in.defaultReadObject();
+      if (System.getProperty("procpool.worker") == null) {
+        throw new java.io.InvalidObjectException("UnreadableInCaller cannot be read in the caller");
+      }
+    }
+  }
+
+  public static Object returnUnreadable(int x) {
+    return new UnreadableInCaller();
+  }
+
+  /** An exception that the caller cannot rebuild. */
+  public static final class UnreadableException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    public UnreadableException(String message) {
+      super(message);
+    }
+
+    private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+      in.defaultReadObject();
+      if (System.getProperty("procpool.worker") == null) {
+        throw new java.io.InvalidObjectException("cannot be rebuilt here");
+      }
+    }
+  }
+
+  public static Object throwUnreadable(String message) {
+    throw new UnreadableException(message);
+  }
 }
