@@ -25,35 +25,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class ProcessPoolLifecycleTest {
 
-  @Test
-  void taskTimeoutInterruptsFirstAndTheWorkerSurvives() {
-    try (ProcessPool pool = ProcessPool.builder().processes(1).taskTimeout(Duration.ofMillis(300)).build()) {
-      List<Long> before = pool.workerPids();
-      long t0 = System.nanoTime();
-      assertThatThrownBy(() -> pool.apply(Tasks::sleepMillis, 30_000L))
-          .cause()
-          .isInstanceOf(TaskTimeoutException.class)
-          .isInstanceOf(java.util.concurrent.TimeoutException.class);
-      assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofMillis(1300));
-      assertThat(pool.apply(Tasks::sleepMillis, 1L)).isEqualTo(1L);
-      assertThat(pool.workerPids()).isEqualTo(before);
-    }
-  }
 
-  @Test
-  void taskTimeoutKillsAWorkerThatIgnoresInterrupts() {
-    try (ProcessPool pool = ProcessPool.builder().processes(1).taskTimeout(Duration.ofMillis(300)).build()) {
-      List<Long> before = pool.workerPids();
-      long t0 = System.nanoTime();
-      assertThatThrownBy(() -> pool.apply(Tasks::spinIgnoringInterrupts, 30_000L))
-          .cause()
-          .isInstanceOf(TaskTimeoutException.class);
-      assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofMillis(1300));
-      await().atMost(Duration.ofSeconds(5)).until(() -> Processes.alive(before).isEmpty());
-      assertThat(pool.map(Tasks::square, List.of(2, 3), 2)).containsExactly(4, 9);
-      assertThat(pool.workerPids()).doesNotContainAnyElementsOf(before);
-    }
-  }
 
   @Test
   void maxTasksPerChildReplacesWorkers() {
@@ -87,22 +59,6 @@ class ProcessPoolLifecycleTest {
     }
   }
 
-  @Test
-  void failingInitializerFailsTasksWithItsExceptionWithoutRespawning() {
-    try (ProcessPool pool = ProcessPool.builder().processes(2)
-        .initializer(() -> {
-          throw new IllegalStateException("no database");
-        }).build()) {
-      List<Long> before = pool.workerPids();
-      for (int i = 0; i < 3; i++) {
-        assertThatThrownBy(() -> pool.apply(Tasks::square, 2))
-            .cause()
-            .isExactlyInstanceOf(IllegalStateException.class)
-            .hasMessage("no database");
-      }
-      assertThat(pool.workerPids()).containsExactlyInAnyOrderElementsOf(before);
-    }
-  }
 
   @Test
   void initializerRunsOnceInEveryWorkerBeforeTasks() {
@@ -115,53 +71,9 @@ class ProcessPoolLifecycleTest {
     }
   }
 
-  @Test
-  void outOfMemoryIsReportedAndThePoolGoesOn() {
-    try (ProcessPool pool = ProcessPool.builder().processes(1).jvmOptions("-Xmx64m").build()) {
-      assertThatThrownBy(() -> pool.apply(Tasks::allocateForever, 8))
-          .cause()
-          .satisfiesAnyOf(
-              c -> assertThat(c).isInstanceOf(OutOfMemoryError.class),
-              c -> assertThat(c).isInstanceOf(WorkerCrashedException.class).hasMessageContaining("out of memory"));
-      assertThat(pool.apply(Tasks::square, 5)).isEqualTo(25);
-    }
-  }
 
-  @Test
-  void badJvmOptionFailsTheBuildWithTheJvmsMessage() {
-    assertThatThrownBy(() -> ProcessPool.builder().processes(2).jvmOptions("-Xmx-1").build())
-        .isInstanceOf(WorkerStartException.class)
-        .hasMessageContaining("Invalid maximum heap size");
-  }
 
-  @Test
-  void missingJavaFailsTheBuild() {
-    assertThatThrownBy(() -> ProcessPool.builder().processes(1).javaCommand("/nonexistent/java").build())
-        .isInstanceOf(WorkerStartException.class)
-        .hasMessageContaining("/nonexistent/java");
-  }
 
-  @Test
-  void terminateWithThousandsOfTasksReturnsFastAndFailsEverything() {
-    ProcessPool pool = ProcessPool.create(2);
-    List<Long> pids = pool.workerPids();
-    AsyncResult<List<Object>> r = pool.mapAsync(Tasks::sleepMillis, java.util.Collections.nCopies(5000, 60_000L), 1);
-    List<AsyncResult<Object>> singles = new ArrayList<>();
-    for (int i = 0; i < 1000; i++) {
-      singles.add(pool.applyAsync(Tasks::sleepMillis, 60_000L));
-    }
-    long t0 = System.nanoTime();
-    pool.terminate();
-    assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(2));
-    assertThatThrownBy(r::get).isInstanceOf(ExecutionException.class).cause().isInstanceOf(PoolTerminatedException.class);
-    for (AsyncResult<Object> s : singles) {
-      assertThat(s.ready()).isTrue();
-      assertThat(s.successful()).isFalse();
-    }
-    assertThat(Processes.alive(pids)).isEmpty();
-    pool.join();
-    assertThatThrownBy(() -> pool.apply(Tasks::square, 1)).isInstanceOf(IllegalStateException.class);
-  }
 
   @Test
   void workerOutputIsForwardedWithItsId() {
@@ -194,27 +106,6 @@ class ProcessPoolLifecycleTest {
     assertThatThrownBy(() -> pool.map(Tasks::square, List.of(1))).isInstanceOf(IllegalStateException.class);
   }
 
-  @Test
-  void workersDieWhenTheParentIsKilled() throws Exception {
-    Process parent = new ProcessBuilder(Processes.java(), "-cp", System.getProperty("java.class.path"),
-        "io.procpool.testing.ParentMain", "hold").redirectErrorStream(true).start();
-    Set<Long> pids = new HashSet<>();
-    java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(parent.getInputStream(), StandardCharsets.UTF_8));
-    String line;
-    while ((line = out.readLine()) != null) {
-      if (line.startsWith("pids ")) {
-        for (String p : line.substring(5).split(",")) {
-          pids.add(Long.parseLong(p.trim()));
-        }
-        break;
-      }
-    }
-    assertThat(pids).hasSize(2);
-    assertThat(Processes.alive(pids)).hasSize(2);
-    Processes.signal(parent.pid(), "KILL");
-    parent.waitFor();
-    await().atMost(Duration.ofSeconds(3)).until(() -> Processes.alive(pids).isEmpty());
-  }
 
   @Test
   void aProgramThatForgetsToCloseItsPoolStillExits() throws Exception {

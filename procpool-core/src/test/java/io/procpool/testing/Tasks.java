@@ -154,4 +154,14 @@ public final class Tasks {
   public static Object throwUnreadable(String message) {
     throw new UnreadableException(message);
   }
+
+  /** Writes to address 0 through sun.misc.Unsafe: a SIGSEGV that the JVM turns into a crash. */
+  public static Object segfault(int ignored) throws Exception {
+    Class<?> unsafeClass = Class.forName("sun.misc.Unsafe");
+    java.lang.reflect.Field f = unsafeClass.getDeclaredField("theUnsafe");
+    f.setAccessible(true);
+    Object unsafe = f.get(null);
+    unsafeClass.getMethod("putAddress", long.class, long.class).invoke(unsafe, 0L, 0L);
+    return "still alive";
+  }
 }
