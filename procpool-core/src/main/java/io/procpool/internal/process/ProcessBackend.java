@@ -145,7 +145,7 @@ public final class ProcessBackend implements Backend {
     this.settings = settings;
     ClassLoader context = Thread.currentThread().getContextClassLoader();
     this.loader = context != null ? context : ProcessBackend.class.getClassLoader();
-    this.codec = new WireCodec(loader, WireCodec.defaultFilter());
+    this.codec = new WireCodec(loader, SerialFilters.defaultFilter());
   }
 
   // ------------------------------------------------------------------ start

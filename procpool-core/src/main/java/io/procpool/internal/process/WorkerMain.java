@@ -31,7 +31,7 @@ public final class WorkerMain {
   static final int FUNCTION_CACHE = 64;
 
   private final FrameChannel io;
-  private final WireCodec codec = new WireCodec(ClassLoader.getSystemClassLoader(), WireCodec.defaultFilter());
+  private final WireCodec codec = new WireCodec(ClassLoader.getSystemClassLoader(), SerialFilters.defaultFilter());
   private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
   private final Map<Long, FunctionEntry> functions = lruMap(FUNCTION_CACHE);
   private final int maxTasks;
