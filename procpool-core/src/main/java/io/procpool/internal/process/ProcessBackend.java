@@ -337,7 +337,7 @@ public final class ProcessBackend implements Backend {
     java.util.concurrent.ScheduledFuture<?> guard = scheduler.schedule(io::close, 10, TimeUnit.SECONDS);
     FrameChannel.Frame hello;
     try {
-      hello = io.read();
+      hello = io.read(4096);
     } finally {
       guard.cancel(false);
     }
