@@ -6,6 +6,7 @@ import io.procpool.WorkerCrashedException;
 import io.procpool.WorkerStartException;
 import io.procpool.internal.Backend;
 import io.procpool.internal.Batch;
+import io.procpool.internal.Calls;
 import io.procpool.internal.Dispatcher;
 import io.procpool.internal.Failure;
 import io.procpool.internal.Job;
@@ -123,6 +124,8 @@ public final class ProcessBackend implements Backend {
   private final List<WorkerHandle> workers = new ArrayList<>();
   private final Map<Integer, WorkerHandle> connecting = new HashMap<>();
   private final Map<FunctionBytes, Long> functionKeys = WorkerMain.lruMap(256);
+  /** Encoded lambdas that capture nothing, by {@link Calls#statelessKey}: no serialization per call. */
+  private final Map<Object, EncodedFunction> statelessFunctions = WorkerMain.lruMap(256);
   private int nextWorkerId;
   private long nextFunctionKey;
   private boolean shuttingDown;
@@ -432,6 +435,10 @@ public final class ProcessBackend implements Backend {
             dispatcher.requeue(b);
             return;
           }
+          if (w.inflight.isEmpty()) {
+            w.headSinceNanos = System.nanoTime();
+            w.interruptSent = false;
+          }
           w.inflight.put(b.id(), b);
           w.itemsSent += b.size();
           if (!failures.isEmpty()) {
@@ -452,14 +459,6 @@ public final class ProcessBackend implements Backend {
         switch (f.type) {
           case Protocol.READY:
             onReady(w, f);
-            break;
-          case Protocol.STARTED:
-            long started = f.reader().readLong();
-            synchronized (w) {
-              w.runningBatch = started;
-              w.runningSinceNanos = System.nanoTime();
-              w.interruptSent = false;
-            }
             break;
           case Protocol.RESULT:
             onResult(w, f);
@@ -488,6 +487,10 @@ public final class ProcessBackend implements Backend {
 
   private void onReady(WorkerHandle w, FrameChannel.Frame f) throws IOException {
     In in = f.reader();
+    synchronized (w) {
+      w.ready = true;
+      w.headSinceNanos = System.nanoTime();
+    }
     if (in.readByte() == 1) {
       return;
     }
@@ -499,7 +502,6 @@ public final class ProcessBackend implements Backend {
   private void onResult(WorkerHandle w, FrameChannel.Frame f) throws IOException {
     In in = f.reader();
     long id = in.readLong();
-    long next = in.readLong();
     Object[] results;
     Exception decodeError = null;
     try {
@@ -515,8 +517,7 @@ public final class ProcessBackend implements Backend {
       b = w.inflight.remove(id);
       local = w.localFailures.remove(id);
       timedOut = w.timedOut.remove(id);
-      w.runningBatch = next;
-      w.runningSinceNanos = System.nanoTime();
+      w.headSinceNanos = System.nanoTime();
       w.interruptSent = false;
     }
     w.credits.release();
@@ -566,17 +567,19 @@ public final class ProcessBackend implements Backend {
       long interrupt = -1;
       Batch kill = null;
       synchronized (w) {
-        if (w.dead || w.runningBatch < 0) {
+        Batch running = w.running();
+        if (w.dead || running == null) {
           continue;
         }
-        long elapsed = now - w.runningSinceNanos;
+        long elapsed = now - w.headSinceNanos;
         if (!w.interruptSent && elapsed > limit) {
           w.interruptSent = true;
           w.interruptSentNanos = now;
-          w.timedOut.add(w.runningBatch);
-          interrupt = w.runningBatch;
+          w.timedOut.add(running.id());
+          interrupt = running.id();
         } else if (w.interruptSent && now - w.interruptSentNanos > grace) {
-          kill = w.inflight.remove(w.runningBatch);
+          kill = w.inflight.remove(running.id());
+          w.runningTaken = true;
           w.dead = true; // no new batches; onExit finishes the rest
         }
       }
@@ -833,6 +836,17 @@ public final class ProcessBackend implements Backend {
     if (b != null) {
       throw new WorkerStartException("the pool has no worker left and cannot start new ones: " + b.getMessage(), b);
     }
+    Object stateless = Calls.statelessKey(job.fn());
+    if (stateless != null) {
+      EncodedFunction known;
+      synchronized (lock) {
+        known = statelessFunctions.get(stateless);
+      }
+      if (known != null) {
+        job.prepared(known);
+        return;
+      }
+    }
     byte[] bytes = codec.encodeObject(job.fn());
     FunctionBytes fb = new FunctionBytes(bytes);
     long key;
@@ -844,7 +858,13 @@ public final class ProcessBackend implements Backend {
       }
       key = k;
     }
-    job.prepared(new EncodedFunction(key, bytes));
+    EncodedFunction encoded = new EncodedFunction(key, bytes);
+    if (stateless != null) {
+      synchronized (lock) {
+        statelessFunctions.put(stateless, encoded);
+      }
+    }
+    job.prepared(encoded);
   }
 
   /** Function bytes as a map key (content equality). */
