@@ -6,6 +6,7 @@ import io.procpool.WorkerCrashedException;
 import io.procpool.WorkerStartException;
 import io.procpool.internal.Backend;
 import io.procpool.internal.Batch;
+import io.procpool.internal.Calls;
 import io.procpool.internal.Dispatcher;
 import io.procpool.internal.Failure;
 import io.procpool.internal.Job;
@@ -61,12 +62,16 @@ public final class ProcessBackend implements Backend {
   private static boolean hookInstalled;
   private static final int MAX_REQUEUES = 3;
   private static final int MAX_CONSECUTIVE_START_FAILURES = 3;
+  /** The signal line of a HotSpot crash banner: {@code #  SIGSEGV (0xb) at pc=...}. */
+  private static final java.util.regex.Pattern JVM_CRASH = java.util.regex.Pattern.compile("^#\\s+(SIG[A-Z]+) \\(0x");
 
   /** Immutable settings of a process backend. */
   public static final class Settings {
     final int processes;
     final SerializableRunnable initializer;
     final int maxTasksPerChild;
+    final long maxMemoryPerChild;
+    final int retries;
     final Duration taskTimeout;
     final Duration timeoutGrace;
     final List<String> jvmOptions;
@@ -78,6 +83,8 @@ public final class ProcessBackend implements Backend {
         int processes,
         SerializableRunnable initializer,
         int maxTasksPerChild,
+        long maxMemoryPerChild,
+        int retries,
         Duration taskTimeout,
         Duration timeoutGrace,
         List<String> jvmOptions,
@@ -87,6 +94,8 @@ public final class ProcessBackend implements Backend {
       this.processes = processes;
       this.initializer = initializer;
       this.maxTasksPerChild = maxTasksPerChild;
+      this.maxMemoryPerChild = maxMemoryPerChild;
+      this.retries = retries;
       this.taskTimeout = taskTimeout;
       this.timeoutGrace = timeoutGrace;
       this.jvmOptions = List.copyOf(jvmOptions);
@@ -115,6 +124,8 @@ public final class ProcessBackend implements Backend {
   private final List<WorkerHandle> workers = new ArrayList<>();
   private final Map<Integer, WorkerHandle> connecting = new HashMap<>();
   private final Map<FunctionBytes, Long> functionKeys = WorkerMain.lruMap(256);
+  /** Encoded lambdas that capture nothing, by {@link Calls#statelessKey}: no serialization per call. */
+  private final Map<Object, EncodedFunction> statelessFunctions = WorkerMain.lruMap(256);
   private int nextWorkerId;
   private long nextFunctionKey;
   private boolean shuttingDown;
@@ -137,7 +148,7 @@ public final class ProcessBackend implements Backend {
     this.settings = settings;
     ClassLoader context = Thread.currentThread().getContextClassLoader();
     this.loader = context != null ? context : ProcessBackend.class.getClassLoader();
-    this.codec = new WireCodec(loader, WireCodec.defaultFilter());
+    this.codec = new WireCodec(loader, SerialFilters.defaultFilter());
   }
 
   // ------------------------------------------------------------------ start
@@ -329,7 +340,7 @@ public final class ProcessBackend implements Backend {
     java.util.concurrent.ScheduledFuture<?> guard = scheduler.schedule(io::close, 10, TimeUnit.SECONDS);
     FrameChannel.Frame hello;
     try {
-      hello = io.read();
+      hello = io.read(4096);
     } finally {
       guard.cancel(false);
     }
@@ -349,7 +360,8 @@ public final class ProcessBackend implements Backend {
     if (w == null) {
       throw new IOException("unknown worker id " + id);
     }
-    Buf init = new Buf(64 + initializerBytes.length).writeInt(settings.maxTasksPerChild).writeBytes(initializerBytes);
+    Buf init = new Buf(64 + initializerBytes.length).writeInt(settings.maxTasksPerChild)
+        .writeLong(settings.maxMemoryPerChild).writeBytes(initializerBytes);
     io.write(Protocol.INIT, init.array(), init.size());
     w.io = io;
     boolean attach;
@@ -423,6 +435,10 @@ public final class ProcessBackend implements Backend {
             dispatcher.requeue(b);
             return;
           }
+          if (w.inflight.isEmpty()) {
+            w.headSinceNanos = System.nanoTime();
+            w.interruptSent = false;
+          }
           w.inflight.put(b.id(), b);
           w.itemsSent += b.size();
           if (!failures.isEmpty()) {
@@ -443,14 +459,6 @@ public final class ProcessBackend implements Backend {
         switch (f.type) {
           case Protocol.READY:
             onReady(w, f);
-            break;
-          case Protocol.STARTED:
-            long started = f.reader().readLong();
-            synchronized (w) {
-              w.runningBatch = started;
-              w.runningSinceNanos = System.nanoTime();
-              w.interruptSent = false;
-            }
             break;
           case Protocol.RESULT:
             onResult(w, f);
@@ -479,6 +487,10 @@ public final class ProcessBackend implements Backend {
 
   private void onReady(WorkerHandle w, FrameChannel.Frame f) throws IOException {
     In in = f.reader();
+    synchronized (w) {
+      w.ready = true;
+      w.headSinceNanos = System.nanoTime();
+    }
     if (in.readByte() == 1) {
       return;
     }
@@ -490,7 +502,6 @@ public final class ProcessBackend implements Backend {
   private void onResult(WorkerHandle w, FrameChannel.Frame f) throws IOException {
     In in = f.reader();
     long id = in.readLong();
-    long next = in.readLong();
     Object[] results;
     Exception decodeError = null;
     try {
@@ -506,8 +517,7 @@ public final class ProcessBackend implements Backend {
       b = w.inflight.remove(id);
       local = w.localFailures.remove(id);
       timedOut = w.timedOut.remove(id);
-      w.runningBatch = next;
-      w.runningSinceNanos = System.nanoTime();
+      w.headSinceNanos = System.nanoTime();
       w.interruptSent = false;
     }
     w.credits.release();
@@ -515,7 +525,7 @@ public final class ProcessBackend implements Backend {
       return; // already failed (timeout) or terminated
     }
     if (timedOut) {
-      b.fail(timeoutException());
+      retryOrFail(b, timeoutException(), w);
       return;
     }
     if (decodeError != null) {
@@ -557,17 +567,19 @@ public final class ProcessBackend implements Backend {
       long interrupt = -1;
       Batch kill = null;
       synchronized (w) {
-        if (w.dead || w.runningBatch < 0) {
+        Batch running = w.running();
+        if (w.dead || running == null) {
           continue;
         }
-        long elapsed = now - w.runningSinceNanos;
+        long elapsed = now - w.headSinceNanos;
         if (!w.interruptSent && elapsed > limit) {
           w.interruptSent = true;
           w.interruptSentNanos = now;
-          w.timedOut.add(w.runningBatch);
-          interrupt = w.runningBatch;
+          w.timedOut.add(running.id());
+          interrupt = running.id();
         } else if (w.interruptSent && now - w.interruptSentNanos > grace) {
-          kill = w.inflight.get(w.runningBatch);
+          kill = w.inflight.remove(running.id());
+          w.runningTaken = true;
           w.dead = true; // no new batches; onExit finishes the rest
         }
       }
@@ -580,7 +592,8 @@ public final class ProcessBackend implements Backend {
         }
       } else if (kill != null || w.isDead()) {
         if (kill != null) {
-          kill.fail(timeoutException());
+          w.credits.release();
+          retryOrFail(kill, timeoutException(), w);
         }
         LOG.warn("{}: {} ran a task past the timeout of {} ms and ignored the interrupt; killing it",
             poolName, w.label(), settings.taskTimeout.toMillis());
@@ -640,7 +653,7 @@ public final class ProcessBackend implements Backend {
       synchronized (w) {
         timedOut = w.timedOut.contains(running.id());
       }
-      running.fail(timedOut ? timeoutException() : crash(w, code, note));
+      retryOrFail(running, timedOut ? timeoutException() : crash(w, code, note), w);
     }
     for (int i = 1; i < held.size(); i++) {
       Batch b = held.get(i);
@@ -661,6 +674,19 @@ public final class ProcessBackend implements Backend {
     }
     if (replace) {
       replace();
+    }
+  }
+
+  /**
+   * A batch whose worker crashed or timed out runs again (in full) while it has retries left;
+   * otherwise it fails with {@code cause}.
+   */
+  private void retryOrFail(Batch b, Throwable cause, WorkerHandle w) {
+    if (settings.retries > 0 && !b.isCompleted() && b.retried() <= settings.retries) {
+      LOG.info("{}: retrying {} after {}: {}", poolName, b, w.label(), cause.getMessage());
+      dispatcher.requeue(b);
+    } else {
+      b.fail(cause);
     }
   }
 
@@ -718,10 +744,14 @@ public final class ProcessBackend implements Backend {
   }
 
   private WorkerCrashedException crash(WorkerHandle w, int code, String note) {
-    return new WorkerCrashedException(describeExit(w, code, note) + " while running this task", w.pid, code);
+    return new WorkerCrashedException(describeExit(w, code, note, " while running this task"), w.pid, code);
   }
 
   private String describeExit(WorkerHandle w, int code, String note) {
+    return describeExit(w, code, note, "");
+  }
+
+  private String describeExit(WorkerHandle w, int code, String note, String when) {
     StringBuilder s = new StringBuilder(w.label());
     if (code > 128 && code < 128 + 65) {
       int sig = code - 128;
@@ -731,6 +761,7 @@ public final class ProcessBackend implements Backend {
     } else {
       s.append(" lost its connection to the pool");
     }
+    s.append(when);
     if (note != null) {
       s.append("; ").append(note);
     }
@@ -738,6 +769,13 @@ public final class ProcessBackend implements Backend {
     for (String l : lines) {
       if (l.contains("java.lang.OutOfMemoryError")) {
         s.append("; it ran out of memory");
+        break;
+      }
+    }
+    for (String l : w.stdout.lastLines()) {
+      java.util.regex.Matcher m = JVM_CRASH.matcher(l);
+      if (m.find()) {
+        s.append("; the JVM crashed on ").append(m.group(1)).append(" (native code, JNI or a JVM bug)");
         break;
       }
     }
@@ -749,13 +787,17 @@ public final class ProcessBackend implements Backend {
     return s.toString();
   }
 
+  /** The worker's last stderr lines, and its last stdout lines (where a JVM crash banner goes). */
   private static String lastLines(WorkerHandle w) {
-    List<String> lines = w.stderr.lastLines();
+    return lastLines("stderr", w.stderr.lastLines()) + lastLines("stdout", w.stdout.lastLines());
+  }
+
+  private static String lastLines(String stream, List<String> lines) {
     if (lines.isEmpty()) {
       return "";
     }
-    int from = Math.max(0, lines.size() - 10);
-    return "; its last stderr lines:\n  " + String.join("\n  ", lines.subList(from, lines.size()));
+    int from = Math.max(0, lines.size() - 20);
+    return "\n  its last " + stream + " lines:\n    " + String.join("\n    ", lines.subList(from, lines.size()));
   }
 
   static String signalName(int sig) {
@@ -794,6 +836,17 @@ public final class ProcessBackend implements Backend {
     if (b != null) {
       throw new WorkerStartException("the pool has no worker left and cannot start new ones: " + b.getMessage(), b);
     }
+    Object stateless = Calls.statelessKey(job.fn());
+    if (stateless != null) {
+      EncodedFunction known;
+      synchronized (lock) {
+        known = statelessFunctions.get(stateless);
+      }
+      if (known != null) {
+        job.prepared(known);
+        return;
+      }
+    }
     byte[] bytes = codec.encodeObject(job.fn());
     FunctionBytes fb = new FunctionBytes(bytes);
     long key;
@@ -805,7 +858,13 @@ public final class ProcessBackend implements Backend {
       }
       key = k;
     }
-    job.prepared(new EncodedFunction(key, bytes));
+    EncodedFunction encoded = new EncodedFunction(key, bytes);
+    if (stateless != null) {
+      synchronized (lock) {
+        statelessFunctions.put(stateless, encoded);
+      }
+    }
+    job.prepared(encoded);
   }
 
   /** Function bytes as a map key (content equality). */

@@ -8,7 +8,7 @@ final class Protocol {
   private Protocol() {}
 
   // parent -> worker
-  /** {@code int maxTasks (0 = unlimited), bytes initializer (length 0 = none)}. */
+  /** {@code int maxTasks (0 = unlimited), long maxHeapBytes (0 = unlimited), bytes initializer (length 0 = none)}. */
   static final byte INIT = 1;
   /** {@code long batchId, long fnKey, int fnLength (-1: the worker has it), fn bytes, values}. */
   static final byte BATCH = 2;
@@ -22,9 +22,10 @@ final class Protocol {
   static final byte HELLO = 10;
   /** {@code byte ok, [failure value if not ok]}: the initializer ran. */
   static final byte READY = 11;
-  /** {@code long batchId}: the worker started that batch. */
-  static final byte STARTED = 12;
-  /** {@code long batchId, long nextStartedBatchId (-1 none), values}. */
+  /**
+   * {@code long batchId, values}. A worker runs batches in arrival order without gaps, so the
+   * pool knows that the oldest batch without a result is the one running.
+   */
   static final byte RESULT = 13;
   /** {@code string reason}: the worker leaves on purpose after this frame. */
   static final byte BYE = 14;

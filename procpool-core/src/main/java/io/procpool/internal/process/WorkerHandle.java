@@ -37,8 +37,12 @@ final class WorkerHandle {
   final LinkedHashMap<Long, Batch> inflight = new LinkedHashMap<>();
   final Map<Long, Map<Integer, Throwable>> localFailures = new HashMap<>();
   final java.util.Set<Long> timedOut = new java.util.HashSet<>();
-  long runningBatch = -1;
-  long runningSinceNanos;
+  /** The worker has run its initializer: from now on the oldest batch in flight is running. */
+  boolean ready;
+  /** When the oldest batch in flight became the one running. */
+  long headSinceNanos;
+  /** The running batch was taken away (timed out, worker being killed): what is left never started. */
+  boolean runningTaken;
   boolean interruptSent;
   long interruptSentNanos;
   boolean dead;
@@ -59,13 +63,19 @@ final class WorkerHandle {
     return "worker-" + id + " (pid " + pid + ")";
   }
 
+  /** The batch the worker is running (the oldest without a result), or null. */
+  synchronized Batch running() {
+    return ready && !runningTaken && !leaving && !inflight.isEmpty() ? inflight.values().iterator().next() : null;
+  }
+
   /** Marks the worker dead and hands back what it held: [0] the running batch or null, [1..] the rest. */
   synchronized List<Batch> takeAllOnDeath() {
+    Batch running = running();
     dead = true;
     List<Batch> out = new ArrayList<>(inflight.size() + 1);
-    out.add(inflight.get(runningBatch));
+    out.add(running);
     for (Batch b : inflight.values()) {
-      if (b.id() != runningBatch) {
+      if (b != running) {
         out.add(b);
       }
     }

@@ -20,7 +20,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 /**
  * The entry point of a worker JVM. Threads: {@code main} connects, then reads frames from the pool
  * into a local queue; {@code procpool-task} runs the initializer and then the batches, one at a
- * time, and writes their results; {@code procpool-lifeline} exits the JVM when stdin reaches EOF or
+ * time and strictly in arrival order (the pool relies on that order to know which batch runs),
+ * and writes their results; {@code procpool-lifeline} exits the JVM when stdin reaches EOF or
  * the parent process is gone. stdout and stderr belong to user code.
  *
  * <p>Arguments: {@code workerId address parentPid}; the pool's token comes in the environment.
@@ -31,10 +32,11 @@ public final class WorkerMain {
   static final int FUNCTION_CACHE = 64;
 
   private final FrameChannel io;
-  private final WireCodec codec = new WireCodec(ClassLoader.getSystemClassLoader(), WireCodec.defaultFilter());
+  private final WireCodec codec = new WireCodec(ClassLoader.getSystemClassLoader(), SerialFilters.defaultFilter());
   private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
   private final Map<Long, FunctionEntry> functions = lruMap(FUNCTION_CACHE);
   private final int maxTasks;
+  private final long maxHeap;
   private final byte[] initializer;
   private volatile Thread taskThread;
   private volatile long currentBatch = -1;
@@ -79,9 +81,10 @@ public final class WorkerMain {
     };
   }
 
-  private WorkerMain(FrameChannel io, int maxTasks, byte[] initializer) {
+  private WorkerMain(FrameChannel io, int maxTasks, long maxHeap, byte[] initializer) {
     this.io = io;
     this.maxTasks = maxTasks;
+    this.maxHeap = maxHeap;
     this.initializer = initializer;
   }
 
@@ -105,8 +108,9 @@ public final class WorkerMain {
     }
     In in = init.reader();
     int maxTasks = in.readInt();
+    long maxHeap = in.readLong();
     byte[] initializer = in.readBytes();
-    new WorkerMain(io, maxTasks, initializer).run();
+    new WorkerMain(io, maxTasks, maxHeap, initializer).run();
   }
 
   private static SocketChannel connect(String address) throws IOException {
@@ -255,22 +259,15 @@ public final class WorkerMain {
   private void taskLoop() {
     Throwable initFailure = runInitializer();
     int done = 0;
-    BatchMessage next = null;
     try {
       while (true) {
-        Object msg = next != null ? next : queue.take();
-        boolean announced = next != null;
-        next = null;
+        Object msg = queue.take();
         if (msg == SHUTDOWN) {
           leave("shutdown");
           return;
         }
         BatchMessage batch = (BatchMessage) msg;
         currentBatch = batch.batchId;
-        if (!announced) {
-          Buf started = new Buf(8).writeLong(batch.batchId);
-          io.write(Protocol.STARTED, started.array(), started.size());
-        }
         Object[] results = runBatch(batch, initFailure);
         currentBatch = -1;
         done += results.length;
@@ -279,20 +276,10 @@ public final class WorkerMain {
           retire = "completed " + done + " tasks (maxTasksPerChild " + maxTasks + ")";
         } else if (outOfMemory(results)) {
           retire = "a task ran out of memory";
+        } else if (maxHeap > 0) {
+          retire = heapAboveLimit();
         }
-        long nextId = -1;
-        if (retire == null) {
-          Object peek = queue.poll();
-          if (peek instanceof BatchMessage) {
-            next = (BatchMessage) peek;
-            nextId = next.batchId;
-            currentBatch = nextId;
-          } else if (peek == SHUTDOWN) {
-            next = null;
-            queue.put(SHUTDOWN);
-          }
-        }
-        Buf out = new Buf(256).writeLong(batch.batchId).writeLong(nextId);
+        Buf out = new Buf(256).writeLong(batch.batchId);
         codec.writeValues(out, results, (i, e) -> new Failure(resultError(e)));
         io.write(Protocol.RESULT, out.array(), out.size());
         if (retire != null) {
@@ -313,6 +300,21 @@ public final class WorkerMain {
       return named;
     }
     return e;
+  }
+
+  /** Returns why the worker should retire if its used heap stays above the limit after a GC, else null. */
+  private String heapAboveLimit() {
+    Runtime rt = Runtime.getRuntime();
+    if (rt.totalMemory() - rt.freeMemory() <= maxHeap) {
+      return null;
+    }
+    System.gc();
+    long used = rt.totalMemory() - rt.freeMemory();
+    if (used <= maxHeap) {
+      return null;
+    }
+    return "its used heap stayed at " + (used >> 20) + " MiB after GC, above maxMemoryPerChild ("
+        + (maxHeap >> 20) + " MiB)";
   }
 
   private static boolean outOfMemory(Object[] results) {
