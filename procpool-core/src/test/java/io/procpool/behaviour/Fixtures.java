@@ -54,6 +54,18 @@ final class Fixtures {
     return x * x;
   }
 
+  /** Items 2 and 5 fail; item 2 only after 300 ms, so item 5 fails first in time. */
+  static int failAt2SlowlyAnd5(int x) throws InterruptedException {
+    if (x == 2) {
+      Thread.sleep(300);
+      throw new ArithmeticException("item 2 failed");
+    }
+    if (x == 5) {
+      throw new ArithmeticException("item 5 failed");
+    }
+    return x;
+  }
+
   /** {@code raise_large_valuerror(wait)}: a 1 MiB message after {@code waitSeconds}. */
   static Object raiseLargeValueError(int waitSeconds) throws InterruptedException {
     Thread.sleep(waitSeconds * 1000L);

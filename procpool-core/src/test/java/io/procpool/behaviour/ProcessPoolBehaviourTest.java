@@ -143,6 +143,23 @@ class ProcessPoolBehaviourTest extends PoolBehaviourSuite {
     assertThat(pool.map(Fixtures::sqr, range(10))).isEqualTo(squares(10));
   }
 
+  /**
+   * Contract: a function that cannot be serialized (it captures a non-serializable value) fails
+   * the call's tasks with a message naming the class; the pool stays usable.
+   */
+  @Test
+  void test_unserializable_function() {
+    Unserializable captured = new Unserializable();
+    Throwable e = catchThrown(() -> pool.map(x -> captured.hashCode() + x, range(3)));
+    assertThat(e).isInstanceOf(TaskFailedException.class);
+    assertThat(e.getCause()).isNotNull();
+    assertThat(e.getCause().toString()).contains(Unserializable.class.getName());
+    Throwable e2 = catchThrown(() -> pool.apply(() -> captured.toString()));
+    assertThat(e2).isInstanceOf(TaskFailedException.class);
+    assertThat(e2.getCause().toString()).contains(Unserializable.class.getName());
+    assertThat(pool.map(Fixtures::sqr, range(3))).isEqualTo(squares(3));
+  }
+
   // ================================================================== _TestPoolWorkerErrors
 
   /**
