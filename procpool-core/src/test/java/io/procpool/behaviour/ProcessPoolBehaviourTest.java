@@ -2,7 +2,6 @@ package io.procpool.behaviour;
 
 import static io.procpool.behaviour.Fixtures.range;
 import static io.procpool.behaviour.Fixtures.squares;
-import static io.procpool.behaviour.PoolBehaviourSuite.catchThrown;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
