@@ -10,6 +10,7 @@ import io.procpool.internal.Calls;
 import io.procpool.internal.Dispatcher;
 import io.procpool.internal.Failure;
 import io.procpool.internal.Job;
+import io.procpool.internal.Stats;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -78,6 +79,7 @@ public final class ProcessBackend implements Backend {
     final String javaCommand;
     final String classpath;
     final Duration startTimeout;
+    final io.procpool.WorkerOutputHandler outputHandler;
 
     public Settings(
         int processes,
@@ -90,7 +92,8 @@ public final class ProcessBackend implements Backend {
         List<String> jvmOptions,
         String javaCommand,
         String classpath,
-        Duration startTimeout) {
+        Duration startTimeout,
+        io.procpool.WorkerOutputHandler outputHandler) {
       this.processes = processes;
       this.initializer = initializer;
       this.maxTasksPerChild = maxTasksPerChild;
@@ -102,6 +105,7 @@ public final class ProcessBackend implements Backend {
       this.javaCommand = javaCommand;
       this.classpath = classpath;
       this.startTimeout = startTimeout;
+      this.outputHandler = outputHandler;
     }
   }
 
@@ -134,6 +138,7 @@ public final class ProcessBackend implements Backend {
   private WorkerStartException broken;
 
   private Dispatcher dispatcher;
+  private Stats stats;
   private String poolName;
   private byte[] initializerBytes;
   private Path dir;
@@ -154,8 +159,9 @@ public final class ProcessBackend implements Backend {
   // ------------------------------------------------------------------ start
 
   @Override
-  public void start(Dispatcher dispatcher, String poolName) {
+  public void start(Dispatcher dispatcher, String poolName, Stats stats) {
     this.dispatcher = dispatcher;
+    this.stats = stats;
     this.poolName = poolName;
     try {
       initializerBytes = settings.initializer == null ? new byte[0] : codec.encodeObject(settings.initializer);
@@ -286,8 +292,8 @@ public final class ProcessBackend implements Backend {
         new WorkerHandle(
             id,
             p,
-            new OutputPump(p.getInputStream(), false, prefix, poolName + "-worker-" + id + "-stdout"),
-            new OutputPump(p.getErrorStream(), true, prefix, poolName + "-worker-" + id + "-stderr"));
+            new OutputPump(p.getInputStream(), false, prefix, id, settings.outputHandler, poolName + "-worker-" + id + "-stdout"),
+            new OutputPump(p.getErrorStream(), true, prefix, id, settings.outputHandler, poolName + "-worker-" + id + "-stderr"));
     synchronized (lock) {
       connecting.put(id, w);
     }
@@ -382,6 +388,8 @@ public final class ProcessBackend implements Backend {
     w.writer.setDaemon(true);
     w.reader.start();
     w.writer.start();
+    w.connectedAtNanos = System.nanoTime();
+    stats.workersStarted.increment();
     if (w.connected.complete(io)) {
       synchronized (lock) {
         consecutiveStartFailures = 0;
@@ -502,6 +510,9 @@ public final class ProcessBackend implements Backend {
   private void onResult(WorkerHandle w, FrameChannel.Frame f) throws IOException {
     In in = f.reader();
     long id = in.readLong();
+    long batchNanos = in.readLong();
+    int slowestIndex = in.readInt();
+    long slowestNanos = in.readLong();
     Object[] results;
     Exception decodeError = null;
     try {
@@ -519,11 +530,16 @@ public final class ProcessBackend implements Backend {
       timedOut = w.timedOut.remove(id);
       w.headSinceNanos = System.nanoTime();
       w.interruptSent = false;
+      w.busyNanos += batchNanos;
+      if (b != null) {
+        w.tasksDone += b.size();
+      }
     }
     w.credits.release();
     if (b == null) {
       return; // already failed (timeout) or terminated
     }
+    stats.taskTimed(b.job(), b.start() + slowestIndex, slowestNanos, w.id);
     if (timedOut) {
       retryOrFail(b, timeoutException(), w);
       return;
@@ -665,6 +681,9 @@ public final class ProcessBackend implements Backend {
         dispatcher.requeue(b);
       }
     }
+    if (wasAttached && !shuttingDown()) {
+      (clean ? stats.workersRecycled : stats.workersCrashed).increment();
+    }
     if (wasAttached) {
       if (clean) {
         LOG.debug("{}: {} retired: {}", poolName, w.label(), leaveReason);
@@ -682,7 +701,11 @@ public final class ProcessBackend implements Backend {
    * otherwise it fails with {@code cause}.
    */
   private void retryOrFail(Batch b, Throwable cause, WorkerHandle w) {
+    if (cause instanceof TaskTimeoutException) {
+      stats.timedOut.increment();
+    }
     if (settings.retries > 0 && !b.isCompleted() && b.retried() <= settings.retries) {
+      stats.retried.increment();
       LOG.info("{}: retrying {} after {}: {}", poolName, b, w.label(), cause.getMessage());
       dispatcher.requeue(b);
     } else {
@@ -1032,6 +1055,31 @@ public final class ProcessBackend implements Backend {
   public boolean ownsThread(Thread thread) {
     String n = thread.getName();
     return poolName != null && n.startsWith(poolName + "-");
+  }
+
+  @Override
+  public List<io.procpool.PoolStats.WorkerStats> workerStats() {
+    List<WorkerHandle> snapshot;
+    synchronized (lock) {
+      snapshot = new ArrayList<>(workers);
+    }
+    long now = System.nanoTime();
+    List<io.procpool.PoolStats.WorkerStats> out = new ArrayList<>();
+    for (WorkerHandle w : snapshot) {
+      boolean busy;
+      long done;
+      long busyNanos;
+      synchronized (w) {
+        busy = w.running() != null;
+        done = w.tasksDone;
+        busyNanos = w.busyNanos;
+      }
+      long up = now - w.connectedAtNanos;
+      out.add(new io.procpool.PoolStats.WorkerStats(w.id, w.pid, busy, done,
+          Duration.ofNanos(w.connectedAtNanos - w.launchedAtNanos), Duration.ofNanos(busyNanos),
+          Duration.ofNanos(Math.max(0, up - busyNanos))));
+    }
+    return out;
   }
 
   /** Process ids of the live workers, for tests and stats. */

@@ -28,6 +28,7 @@ final class WorkerHandle {
   /** Mirror of the worker's function cache (same capacity, same access order); writer thread only. */
   final Map<Long, Boolean> knownFunctions = WorkerMain.lruMap(WorkerMain.FUNCTION_CACHE);
   final long launchedAtNanos = System.nanoTime();
+  volatile long connectedAtNanos;
 
   volatile FrameChannel io;
   volatile Thread reader;
@@ -50,6 +51,8 @@ final class WorkerHandle {
   String leaveReason;
   String exitNote;
   int itemsSent;
+  long tasksDone;
+  long busyNanos;
 
   WorkerHandle(int id, Process process, OutputPump stdout, OutputPump stderr) {
     this.id = id;
