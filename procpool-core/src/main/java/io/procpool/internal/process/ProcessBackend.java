@@ -401,63 +401,90 @@ public final class ProcessBackend implements Backend {
 
   // ------------------------------------------------------------------ per-worker threads
 
+  /**
+   * Sends batches to one worker while its window has room, several frames per write when batches
+   * are queued. The window adapts to how long the worker's batches take (see
+   * {@link WorkerHandle#window}).
+   */
   private void writeLoop(WorkerHandle w) {
     Map<Integer, Throwable> failures = new HashMap<>();
+    Buf out = new Buf(64 * 1024);
     try {
       while (true) {
-        w.credits.acquire();
         synchronized (w) {
-          if (w.dead || (settings.maxTasksPerChild > 0 && w.itemsSent >= settings.maxTasksPerChild)) {
-            return; // the worker retires after what it has; the supervisor replaces it
+          while (!w.dead && !retiring(w) && w.inflight.size() >= w.window) {
+            w.wait();
+          }
+          if (w.dead || retiring(w)) {
+            return; // a retiring worker leaves after what it has; the supervisor replaces it
           }
         }
         Batch b = dispatcher.take();
         if (b == null) {
           return;
         }
-        if (b.job().abandoned()) {
-          b.fail(new CancellationException("the caller no longer wants this result"));
-          w.credits.release();
-          continue;
-        }
-        EncodedFunction fn = (EncodedFunction) b.job().prepared();
-        Buf out = new Buf(64 + fn.bytes.length + 16 * b.size());
-        out.writeLong(b.id()).writeLong(fn.key);
-        if (w.knownFunctions.get(fn.key) == null) {
-          w.knownFunctions.put(fn.key, Boolean.TRUE);
-          out.writeInt(fn.bytes.length);
-          out.write(fn.bytes, 0, fn.bytes.length);
-        } else {
-          out.writeInt(-1);
-        }
-        failures.clear();
-        codec.writeValues(
-            out,
-            b.items(),
-            (i, e) -> {
-              failures.put(i, e);
-              return WireCodec.SKIPPED;
-            });
-        synchronized (w) {
-          if (w.dead) {
-            dispatcher.requeue(b);
-            return;
+        out.reset();
+        while (b != null) {
+          if (b.job().abandoned()) {
+            b.fail(new CancellationException("the caller no longer wants this result"));
+          } else {
+            int mark = out.size();
+            out.writeInt(0).writeByte(Protocol.BATCH);
+            encodeBatch(w, b, out, failures);
+            out.putInt(mark, out.size() - mark - 4);
+            synchronized (w) {
+              if (w.dead) {
+                out.truncate(mark);
+                dispatcher.requeue(b);
+                break;
+              }
+              if (w.inflight.isEmpty()) {
+                w.headSinceNanos = System.nanoTime();
+                w.interruptSent = false;
+              }
+              w.inflight.put(b.id(), b);
+              w.itemsSent += b.size();
+              if (!failures.isEmpty()) {
+                w.localFailures.put(b.id(), new HashMap<>(failures));
+              }
+              if (w.inflight.size() >= w.window || retiring(w) || out.size() > 256 * 1024) {
+                break;
+              }
+            }
           }
-          if (w.inflight.isEmpty()) {
-            w.headSinceNanos = System.nanoTime();
-            w.interruptSent = false;
-          }
-          w.inflight.put(b.id(), b);
-          w.itemsSent += b.size();
-          if (!failures.isEmpty()) {
-            w.localFailures.put(b.id(), new HashMap<>(failures));
-          }
+          b = dispatcher.poll();
         }
-        w.io.write(Protocol.BATCH, out.array(), out.size());
+        if (out.size() > 0) {
+          w.io.writeFrames(out.array(), out.size());
+        }
       }
     } catch (InterruptedException | IOException e) {
       // the worker died or the pool is stopping; the supervisor takes care of its batches
     }
+  }
+
+  private boolean retiring(WorkerHandle w) {
+    return settings.maxTasksPerChild > 0 && w.itemsSent >= settings.maxTasksPerChild;
+  }
+
+  private void encodeBatch(WorkerHandle w, Batch b, Buf out, Map<Integer, Throwable> failures) {
+    EncodedFunction fn = (EncodedFunction) b.job().prepared();
+    out.writeLong(b.id()).writeLong(fn.key);
+    if (w.knownFunctions.get(fn.key) == null) {
+      w.knownFunctions.put(fn.key, Boolean.TRUE);
+      out.writeInt(fn.bytes.length);
+      out.write(fn.bytes, 0, fn.bytes.length);
+    } else {
+      out.writeInt(-1);
+    }
+    failures.clear();
+    codec.writeValues(
+        out,
+        b.items(),
+        (i, e) -> {
+          failures.put(i, e);
+          return WireCodec.SKIPPED;
+        });
   }
 
   private void readLoop(WorkerHandle w) {
@@ -534,8 +561,9 @@ public final class ProcessBackend implements Backend {
       if (b != null) {
         w.tasksDone += b.size();
       }
+      w.batchDone(batchNanos);
+      w.notifyAll();
     }
-    w.credits.release();
     if (b == null) {
       return; // already failed (timeout) or terminated
     }
@@ -608,7 +636,6 @@ public final class ProcessBackend implements Backend {
         }
       } else if (kill != null || w.isDead()) {
         if (kill != null) {
-          w.credits.release();
           retryOrFail(kill, timeoutException(), w);
         }
         LOG.warn("{}: {} ran a task past the timeout of {} ms and ignored the interrupt; killing it",
