@@ -45,7 +45,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
@@ -833,7 +832,6 @@ abstract class PoolBehaviourSuite {
    * handler, which runs them).
    */
   @Test
-  @Disabled("BUG: close() returns before pending callbacks have run; their AsyncResults are not done yet")
   void test_close_waits_for_callbacks() throws Exception {
     Pool p = newPool(1);
     List<Object> calls = Collections.synchronizedList(new ArrayList<>());

@@ -411,6 +411,7 @@ public final class ProcessBackend implements Backend {
     Buf out = new Buf(64 * 1024);
     try {
       while (true) {
+        boolean idle;
         synchronized (w) {
           while (!w.dead && !retiring(w) && w.inflight.size() >= w.window) {
             w.wait();
@@ -418,8 +419,9 @@ public final class ProcessBackend implements Backend {
           if (w.dead || retiring(w)) {
             return; // a retiring worker leaves after what it has; the supervisor replaces it
           }
+          idle = w.inflight.isEmpty();
         }
-        Batch b = dispatcher.take();
+        Batch b = dispatcher.take(idle);
         if (b == null) {
           return;
         }
@@ -452,7 +454,7 @@ public final class ProcessBackend implements Backend {
               }
             }
           }
-          b = dispatcher.poll();
+          b = dispatcher.pollForPrefetch();
         }
         if (out.size() > 0) {
           w.io.writeFrames(out.array(), out.size());
