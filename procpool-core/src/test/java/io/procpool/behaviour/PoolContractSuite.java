@@ -26,7 +26,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -272,7 +271,6 @@ abstract class PoolContractSuite extends PoolSuiteSupport {
    * handler, which runs them).
    */
   @Test
-  @Disabled("BUG: close() returns before pending callbacks have run; their AsyncResults are not done yet")
   void test_close_waits_for_callbacks() throws Exception {
     Pool p = newPool(1);
     List<Object> calls = Collections.synchronizedList(new ArrayList<>());

@@ -28,7 +28,6 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -79,18 +78,6 @@ class ProcessPoolBehaviourTest extends PoolBehaviourSuite {
 
   private static void assertAlive(long pid) {
     assertThat(isAlive(pid)).as("process %d is alive", pid).isTrue();
-  }
-
-  /**
-   * #16, behaviour half: fails for processes (see the report). Each worker's writer takes up to
-   * {@code WorkerHandle.PREFETCH = 2} batches, so with 4 tasks on 3 workers one worker holds two
-   * (the second waits behind the first) while a third worker stays idle.
-   */
-  @Override
-  @Test
-  @Disabled("BUG: prefetch of 2 batches per worker leaves a worker idle while a task waits behind a running one")
-  void test_make_pool_runs_three_tasks_at_once(@TempDir Path tmp) throws Exception {
-    super.test_make_pool_runs_three_tasks_at_once(tmp);
   }
 
   /**

@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Semaphore;
 
 /**
  * The pool's side of one worker JVM: its process, connection, output pumps, and the batches it
@@ -15,8 +14,12 @@ import java.util.concurrent.Semaphore;
  * no I/O happens while it is held.
  */
 final class WorkerHandle {
-  /** Batches sent ahead to a worker: one running plus this many queued in the worker. */
-  static final int PREFETCH = 2;
+  /** The smallest window: one batch running, one waiting in the worker. */
+  static final int MIN_WINDOW = 2;
+  /** The largest window, for batches that take microseconds. */
+  static final int MAX_WINDOW = 64;
+  /** How much work (by the recent average) the window aims to keep queued in a worker. */
+  static final long QUEUED_WORK_NANOS = 2_000_000;
 
   final int id;
   final Process process;
@@ -24,10 +27,10 @@ final class WorkerHandle {
   final OutputPump stdout;
   final OutputPump stderr;
   final CompletableFuture<FrameChannel> connected = new CompletableFuture<>();
-  final Semaphore credits = new Semaphore(PREFETCH);
   /** Mirror of the worker's function cache (same capacity, same access order); writer thread only. */
   final Map<Long, Boolean> knownFunctions = WorkerMain.lruMap(WorkerMain.FUNCTION_CACHE);
   final long launchedAtNanos = System.nanoTime();
+  volatile long connectedAtNanos;
 
   volatile FrameChannel io;
   volatile Thread reader;
@@ -50,6 +53,15 @@ final class WorkerHandle {
   String leaveReason;
   String exitNote;
   int itemsSent;
+  /**
+   * How many batches the worker may hold (running + queued in it). Starts at {@link #MIN_WINDOW};
+   * grows while batches are quick, so that round trips overlap, and shrinks for slow ones, so that
+   * one worker does not hoard work another could run.
+   */
+  int window = MIN_WINDOW;
+  double avgBatchNanos = -1;
+  long tasksDone;
+  long busyNanos;
 
   WorkerHandle(int id, Process process, OutputPump stdout, OutputPump stderr) {
     this.id = id;
@@ -82,6 +94,13 @@ final class WorkerHandle {
     inflight.clear();
     localFailures.clear();
     return out;
+  }
+
+  /** Updates the average batch time and the window; call under this object's monitor. */
+  void batchDone(long batchNanos) {
+    avgBatchNanos = avgBatchNanos < 0 ? batchNanos : 0.7 * avgBatchNanos + 0.3 * batchNanos;
+    long fit = (long) (QUEUED_WORK_NANOS / Math.max(avgBatchNanos, 1000.0));
+    window = (int) Math.max(MIN_WINDOW, Math.min(MAX_WINDOW, fit));
   }
 
   synchronized boolean isDead() {

@@ -41,6 +41,9 @@ public final class WorkerMain {
   private volatile Thread taskThread;
   private volatile long currentBatch = -1;
   private volatile boolean leaving;
+  /** The slowest item of the last batch (task thread only). */
+  private int slowestIndex;
+  private long slowestNanos;
   /** Guards {@code inUserCode}: the task thread is interrupted only while it runs user code, never during I/O. */
   private final Object interruptLock = new Object();
   private boolean inUserCode;
@@ -268,7 +271,9 @@ public final class WorkerMain {
         }
         BatchMessage batch = (BatchMessage) msg;
         currentBatch = batch.batchId;
+        long t0 = System.nanoTime();
         Object[] results = runBatch(batch, initFailure);
+        long batchNanos = System.nanoTime() - t0;
         currentBatch = -1;
         done += results.length;
         String retire = null;
@@ -279,7 +284,7 @@ public final class WorkerMain {
         } else if (maxHeap > 0) {
           retire = heapAboveLimit();
         }
-        Buf out = new Buf(256).writeLong(batch.batchId);
+        Buf out = new Buf(256).writeLong(batch.batchId).writeLong(batchNanos).writeInt(slowestIndex).writeLong(slowestNanos);
         codec.writeValues(out, results, (i, e) -> new Failure(resultError(e)));
         io.write(Protocol.RESULT, out.array(), out.size());
         if (retire != null) {
@@ -383,8 +388,11 @@ public final class WorkerMain {
         fnFailure = entry.failure;
       }
     }
+    slowestIndex = -1;
+    slowestNanos = -1;
     for (int i = 0; i < args.length; i++) {
       Object arg = args[i];
+      long t0 = System.nanoTime();
       if (arg == WireCodec.SKIPPED) {
         results[i] = null; // the parent fails this item itself
       } else if (arg instanceof Failure) {
@@ -405,6 +413,11 @@ public final class WorkerMain {
           }
           Thread.interrupted();
         }
+      }
+      long took = System.nanoTime() - t0;
+      if (took > slowestNanos) {
+        slowestNanos = took;
+        slowestIndex = i;
       }
       args[i] = null;
     }
