@@ -13,13 +13,16 @@ import io.procpool.Pool;
 import io.procpool.ResultIterator;
 import io.procpool.SerializableFunction;
 import io.procpool.TaskFailedException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -28,6 +31,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Behaviour that the Javadoc promises but CPython's tests do not cover (argument checks, failure
@@ -188,6 +192,33 @@ abstract class PoolContractSuite extends PoolSuiteSupport {
         .anyMatch(e -> e.getKey().getName().equals(threadName)
             && Arrays.stream(e.getValue()).anyMatch(frame -> frame.getMethodName().equals("next")
                 && frame.getClassName().startsWith("io.procpool")));
+  }
+
+  /**
+   * Pull-based dispatch (CPython's shared task queue): no task waits behind a running one while
+   * another worker is idle, also after many fast tasks (when a process worker's window has grown).
+   */
+  @Test
+  void test_no_task_waits_behind_a_running_one(@TempDir Path tmp) throws Exception {
+    assertThat(pool.map(Fixtures::sqr, range(2000), 1)).hasSize(2000); // warm up
+    String dir = tmp.toString();
+    ResultIterator<Integer> it = pool.imapUnordered(x -> x == 0 ? Fixtures.blockUntilReleased(dir, 0) : x, range(8));
+    try {
+      Set<Integer> fast = new HashSet<>();
+      for (int i = 0; i < 7; i++) {
+        try {
+          fast.add(it.next(Duration.ofSeconds(10)));
+        } catch (TimeoutException e) {
+          throw new AssertionError("only " + fast + " arrived while item 0 ran; " + pool.stats(), e);
+        }
+      }
+      assertThat(fast).containsExactlyInAnyOrder(1, 2, 3, 4, 5, 6, 7);
+      Fixtures.touch(dir, "release");
+      assertThat(it.next(LONG)).isZero();
+    } finally {
+      Fixtures.touch(dir, "release");
+      it.close();
+    }
   }
 
   /** Contract: pools are thread-safe; many threads may submit at once. */
