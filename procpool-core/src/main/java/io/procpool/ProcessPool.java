@@ -47,6 +47,8 @@ public final class ProcessPool extends AbstractPool {
                 b.processes,
                 b.initializer,
                 b.maxTasksPerChild,
+                b.maxMemoryPerChild,
+                b.retries,
                 b.taskTimeout,
                 b.timeoutGrace,
                 b.jvmOptions,
@@ -104,6 +106,8 @@ public final class ProcessPool extends AbstractPool {
     private int processes = Runtime.getRuntime().availableProcessors();
     private SerializableRunnable initializer;
     private int maxTasksPerChild;
+    private long maxMemoryPerChild;
+    private int retries;
     private Duration taskTimeout;
     private Duration timeoutGrace = Duration.ofMillis(500);
     private List<String> jvmOptions = new ArrayList<>();
@@ -150,6 +154,42 @@ public final class ProcessPool extends AbstractPool {
      */
     public Builder maxTasksPerChild(int maxTasksPerChild) {
       this.maxTasksPerChild = Require.positive(maxTasksPerChild, "maxTasksPerChild");
+      return this;
+    }
+
+    /**
+     * Replaces a worker after a task when its used heap stays above {@code bytes} after a garbage
+     * collection (like billiard's {@code max_memory_per_child}), to contain leaks that
+     * {@link #maxTasksPerChild(int)} would catch too late. The check runs after every chunk. Default:
+     * never.
+     *
+     * @param bytes the most heap a worker may keep using, positive
+     * @return this builder
+     * @throws IllegalArgumentException if {@code bytes < 1}
+     */
+    public Builder maxMemoryPerChild(long bytes) {
+      if (bytes < 1) {
+        throw new IllegalArgumentException("maxMemoryPerChild: " + bytes + " (expected: >= 1 byte)");
+      }
+      this.maxMemoryPerChild = bytes;
+      return this;
+    }
+
+    /**
+     * Runs a task again, on another worker, when its worker crashed or it timed out, up to
+     * {@code retries} times; a task that threw an exception is never retried. Each item's result is
+     * still delivered exactly once and in order; a retried chunk runs again in full, so tasks should
+     * be idempotent. Default: 0 (no retries).
+     *
+     * @param retries how many extra runs a task may get, at least 0
+     * @return this builder
+     * @throws IllegalArgumentException if {@code retries < 0}
+     */
+    public Builder retries(int retries) {
+      if (retries < 0) {
+        throw new IllegalArgumentException("retries: " + retries + " (expected: >= 0)");
+      }
+      this.retries = retries;
       return this;
     }
 
@@ -233,6 +273,8 @@ public final class ProcessPool extends AbstractPool {
       copy.processes = processes;
       copy.initializer = initializer;
       copy.maxTasksPerChild = maxTasksPerChild;
+      copy.maxMemoryPerChild = maxMemoryPerChild;
+      copy.retries = retries;
       copy.taskTimeout = taskTimeout;
       copy.timeoutGrace = taskTimeout != null && taskTimeout.compareTo(timeoutGrace) < 0 ? taskTimeout : timeoutGrace;
       copy.jvmOptions = new ArrayList<>(jvmOptions);

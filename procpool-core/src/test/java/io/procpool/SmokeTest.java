@@ -18,10 +18,21 @@ class SmokeTest {
       System.out.println("first map ms " + (System.nanoTime() - t0) / 1e6);
       assertThat(pool.<Integer>apply(() -> 42)).isEqualTo(42);
       long t1 = System.nanoTime();
-      for (int i = 0; i < 1000; i++) {
-        pool.apply(x -> x + 1, i);
+      for (int r = 0; r < 5; r++) {
+        t1 = System.nanoTime();
+        for (int i = 0; i < 5000; i++) {
+          pool.apply(x -> x + 1, i);
+        }
+        System.out.println("apply us " + (System.nanoTime() - t1) / 1e3 / 5000);
       }
-      System.out.println("apply us " + (System.nanoTime() - t1) / 1e3 / 1000);
+      t1 = System.nanoTime();
+      java.util.List<Long> big = new java.util.ArrayList<>();
+      for (long i = 0; i < 1_000_000; i++) big.add(i);
+      for (int r = 0; r < 3; r++) {
+        t1 = System.nanoTime();
+        pool.map(x -> x * 2, big);
+        System.out.println("map 1M ms " + (System.nanoTime() - t1) / 1e6);
+      }
     }
     System.out.println("total ms " + (System.nanoTime() - t0) / 1e6);
   }

@@ -338,6 +338,11 @@ public abstract class AbstractPool implements Pool {
     dispatcher.submit(batches);
   }
 
+  /** Whether the pool accepts new work (it is running). */
+  boolean acceptingWork() {
+    return dispatcher.accepting();
+  }
+
   private void checkRunning() {
     synchronized (this) {
       Require.state(state == RUNNING, "the pool is %s: it accepts no new work", stateName(state));

@@ -15,6 +15,7 @@ public final class Batch {
   private final Dispatcher dispatcher;
   private final AtomicBoolean completed = new AtomicBoolean();
   private int requeues;
+  private int retries;
 
   Batch(long id, Job job, int start, Object[] items, Dispatcher dispatcher) {
     this.id = id;
@@ -52,6 +53,11 @@ public final class Batch {
   /** Counts one more time this batch was put back in the queue; returns the new count. */
   public synchronized int requeued() {
     return ++requeues;
+  }
+
+  /** Counts one more run of this batch after its worker crashed or timed out; returns the new count. */
+  public synchronized int retried() {
+    return ++retries;
   }
 
   /**

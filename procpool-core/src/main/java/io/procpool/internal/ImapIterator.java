@@ -95,6 +95,10 @@ final class ImapIterator<R> extends Job implements ResultIterator<R> {
     try {
       while (submitted < want) {
         int n = chunksize; // a chunk is always chunksize items, except the input's last one
+        if (!pool.acceptingWork()) {
+          stop = stopped(start + submitted, null);
+          break;
+        }
         List<Object> chunk = new ArrayList<>(n);
         try {
           while (chunk.size() < n && input.hasNext()) {
@@ -111,9 +115,7 @@ final class ImapIterator<R> extends Job implements ResultIterator<R> {
         try {
           pool.submitBatches(this, start + submitted, chunk.toArray(), chunksize);
         } catch (IllegalStateException e) {
-          stop = new IllegalStateException(
-              "the pool was closed or terminated before the input of imap was fully read ("
-                  + (start + submitted) + " items were submitted)", e);
+          stop = stopped(start + submitted, e);
           break;
         }
         submitted += chunk.size();
@@ -141,6 +143,12 @@ final class ImapIterator<R> extends Job implements ResultIterator<R> {
         lock.unlock();
       }
     }
+  }
+
+  private static IllegalStateException stopped(int submitted, Exception cause) {
+    return new IllegalStateException(
+        "the pool was closed or terminated before the input of imap was fully read ("
+            + submitted + " items were submitted and their results returned)", cause);
   }
 
   @Override

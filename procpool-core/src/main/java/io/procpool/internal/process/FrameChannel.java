@@ -76,9 +76,14 @@ final class FrameChannel implements AutoCloseable {
    * @throws EOFException when the peer closed the connection
    */
   Frame read() throws IOException {
+    return read(MAX_FRAME);
+  }
+
+  /** Reads the next frame, refusing one longer than {@code maxLength} (for untrusted peers). */
+  Frame read(int maxLength) throws IOException {
     fill(5);
     int length = in.getInt();
-    if (length < 1 || length > MAX_FRAME) {
+    if (length < 1 || length > maxLength) {
       throw new IOException("corrupt procpool frame length " + length);
     }
     byte type = in.get();

@@ -61,12 +61,16 @@ public final class ProcessBackend implements Backend {
   private static boolean hookInstalled;
   private static final int MAX_REQUEUES = 3;
   private static final int MAX_CONSECUTIVE_START_FAILURES = 3;
+  /** The signal line of a HotSpot crash banner: {@code #  SIGSEGV (0xb) at pc=...}. */
+  private static final java.util.regex.Pattern JVM_CRASH = java.util.regex.Pattern.compile("^#\\s+(SIG[A-Z]+) \\(0x");
 
   /** Immutable settings of a process backend. */
   public static final class Settings {
     final int processes;
     final SerializableRunnable initializer;
     final int maxTasksPerChild;
+    final long maxMemoryPerChild;
+    final int retries;
     final Duration taskTimeout;
     final Duration timeoutGrace;
     final List<String> jvmOptions;
@@ -78,6 +82,8 @@ public final class ProcessBackend implements Backend {
         int processes,
         SerializableRunnable initializer,
         int maxTasksPerChild,
+        long maxMemoryPerChild,
+        int retries,
         Duration taskTimeout,
         Duration timeoutGrace,
         List<String> jvmOptions,
@@ -87,6 +93,8 @@ public final class ProcessBackend implements Backend {
       this.processes = processes;
       this.initializer = initializer;
       this.maxTasksPerChild = maxTasksPerChild;
+      this.maxMemoryPerChild = maxMemoryPerChild;
+      this.retries = retries;
       this.taskTimeout = taskTimeout;
       this.timeoutGrace = timeoutGrace;
       this.jvmOptions = List.copyOf(jvmOptions);
@@ -137,7 +145,7 @@ public final class ProcessBackend implements Backend {
     this.settings = settings;
     ClassLoader context = Thread.currentThread().getContextClassLoader();
     this.loader = context != null ? context : ProcessBackend.class.getClassLoader();
-    this.codec = new WireCodec(loader, WireCodec.defaultFilter());
+    this.codec = new WireCodec(loader, SerialFilters.defaultFilter());
   }
 
   // ------------------------------------------------------------------ start
@@ -329,7 +337,7 @@ public final class ProcessBackend implements Backend {
     java.util.concurrent.ScheduledFuture<?> guard = scheduler.schedule(io::close, 10, TimeUnit.SECONDS);
     FrameChannel.Frame hello;
     try {
-      hello = io.read();
+      hello = io.read(4096);
     } finally {
       guard.cancel(false);
     }
@@ -349,7 +357,8 @@ public final class ProcessBackend implements Backend {
     if (w == null) {
       throw new IOException("unknown worker id " + id);
     }
-    Buf init = new Buf(64 + initializerBytes.length).writeInt(settings.maxTasksPerChild).writeBytes(initializerBytes);
+    Buf init = new Buf(64 + initializerBytes.length).writeInt(settings.maxTasksPerChild)
+        .writeLong(settings.maxMemoryPerChild).writeBytes(initializerBytes);
     io.write(Protocol.INIT, init.array(), init.size());
     w.io = io;
     boolean attach;
@@ -515,7 +524,7 @@ public final class ProcessBackend implements Backend {
       return; // already failed (timeout) or terminated
     }
     if (timedOut) {
-      b.fail(timeoutException());
+      retryOrFail(b, timeoutException(), w);
       return;
     }
     if (decodeError != null) {
@@ -567,7 +576,7 @@ public final class ProcessBackend implements Backend {
           w.timedOut.add(w.runningBatch);
           interrupt = w.runningBatch;
         } else if (w.interruptSent && now - w.interruptSentNanos > grace) {
-          kill = w.inflight.get(w.runningBatch);
+          kill = w.inflight.remove(w.runningBatch);
           w.dead = true; // no new batches; onExit finishes the rest
         }
       }
@@ -580,7 +589,8 @@ public final class ProcessBackend implements Backend {
         }
       } else if (kill != null || w.isDead()) {
         if (kill != null) {
-          kill.fail(timeoutException());
+          w.credits.release();
+          retryOrFail(kill, timeoutException(), w);
         }
         LOG.warn("{}: {} ran a task past the timeout of {} ms and ignored the interrupt; killing it",
             poolName, w.label(), settings.taskTimeout.toMillis());
@@ -640,7 +650,7 @@ public final class ProcessBackend implements Backend {
       synchronized (w) {
         timedOut = w.timedOut.contains(running.id());
       }
-      running.fail(timedOut ? timeoutException() : crash(w, code, note));
+      retryOrFail(running, timedOut ? timeoutException() : crash(w, code, note), w);
     }
     for (int i = 1; i < held.size(); i++) {
       Batch b = held.get(i);
@@ -661,6 +671,19 @@ public final class ProcessBackend implements Backend {
     }
     if (replace) {
       replace();
+    }
+  }
+
+  /**
+   * A batch whose worker crashed or timed out runs again (in full) while it has retries left;
+   * otherwise it fails with {@code cause}.
+   */
+  private void retryOrFail(Batch b, Throwable cause, WorkerHandle w) {
+    if (settings.retries > 0 && !b.isCompleted() && b.retried() <= settings.retries) {
+      LOG.info("{}: retrying {} after {}: {}", poolName, b, w.label(), cause.getMessage());
+      dispatcher.requeue(b);
+    } else {
+      b.fail(cause);
     }
   }
 
@@ -718,10 +741,14 @@ public final class ProcessBackend implements Backend {
   }
 
   private WorkerCrashedException crash(WorkerHandle w, int code, String note) {
-    return new WorkerCrashedException(describeExit(w, code, note) + " while running this task", w.pid, code);
+    return new WorkerCrashedException(describeExit(w, code, note, " while running this task"), w.pid, code);
   }
 
   private String describeExit(WorkerHandle w, int code, String note) {
+    return describeExit(w, code, note, "");
+  }
+
+  private String describeExit(WorkerHandle w, int code, String note, String when) {
     StringBuilder s = new StringBuilder(w.label());
     if (code > 128 && code < 128 + 65) {
       int sig = code - 128;
@@ -731,6 +758,7 @@ public final class ProcessBackend implements Backend {
     } else {
       s.append(" lost its connection to the pool");
     }
+    s.append(when);
     if (note != null) {
       s.append("; ").append(note);
     }
@@ -738,6 +766,13 @@ public final class ProcessBackend implements Backend {
     for (String l : lines) {
       if (l.contains("java.lang.OutOfMemoryError")) {
         s.append("; it ran out of memory");
+        break;
+      }
+    }
+    for (String l : w.stdout.lastLines()) {
+      java.util.regex.Matcher m = JVM_CRASH.matcher(l);
+      if (m.find()) {
+        s.append("; the JVM crashed on ").append(m.group(1)).append(" (native code, JNI or a JVM bug)");
         break;
       }
     }
@@ -749,13 +784,17 @@ public final class ProcessBackend implements Backend {
     return s.toString();
   }
 
+  /** The worker's last stderr lines, and its last stdout lines (where a JVM crash banner goes). */
   private static String lastLines(WorkerHandle w) {
-    List<String> lines = w.stderr.lastLines();
+    return lastLines("stderr", w.stderr.lastLines()) + lastLines("stdout", w.stdout.lastLines());
+  }
+
+  private static String lastLines(String stream, List<String> lines) {
     if (lines.isEmpty()) {
       return "";
     }
-    int from = Math.max(0, lines.size() - 10);
-    return "; its last stderr lines:\n  " + String.join("\n  ", lines.subList(from, lines.size()));
+    int from = Math.max(0, lines.size() - 20);
+    return "\n  its last " + stream + " lines:\n    " + String.join("\n    ", lines.subList(from, lines.size()));
   }
 
   static String signalName(int sig) {

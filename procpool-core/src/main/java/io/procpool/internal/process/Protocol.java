@@ -8,7 +8,7 @@ final class Protocol {
   private Protocol() {}
 
   // parent -> worker
-  /** {@code int maxTasks (0 = unlimited), bytes initializer (length 0 = none)}. */
+  /** {@code int maxTasks (0 = unlimited), long maxHeapBytes (0 = unlimited), bytes initializer (length 0 = none)}. */
   static final byte INIT = 1;
   /** {@code long batchId, long fnKey, int fnLength (-1: the worker has it), fn bytes, values}. */
   static final byte BATCH = 2;

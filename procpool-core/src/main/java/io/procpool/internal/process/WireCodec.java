@@ -383,19 +383,4 @@ final class WireCodec {
     }
     return ois;
   }
-
-  /** A filter that rejects well-known deserialization gadget classes and absurd graphs. */
-  static ObjectInputFilter defaultFilter() {
-    String custom = System.getProperty("procpool.serialFilter");
-    String pattern =
-        custom != null
-            ? custom
-            : "maxdepth=2000;"
-                + "!org.apache.commons.collections.functors.*;!org.apache.commons.collections4.functors.*;"
-                + "!org.codehaus.groovy.runtime.*;!com.sun.org.apache.xalan.internal.xsltc.trax.*;"
-                + "!org.apache.xalan.xsltc.trax.*;!com.sun.rowset.JdbcRowSetImpl;"
-                + "!javax.management.BadAttributeValueExpException;!bsh.*;!clojure.core.*;"
-                + "!org.springframework.beans.factory.ObjectFactory;!com.mchange.v2.c3p0.*";
-    return ObjectInputFilter.Config.createFilter(pattern);
-  }
 }

@@ -31,10 +31,11 @@ public final class WorkerMain {
   static final int FUNCTION_CACHE = 64;
 
   private final FrameChannel io;
-  private final WireCodec codec = new WireCodec(ClassLoader.getSystemClassLoader(), WireCodec.defaultFilter());
+  private final WireCodec codec = new WireCodec(ClassLoader.getSystemClassLoader(), SerialFilters.defaultFilter());
   private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
   private final Map<Long, FunctionEntry> functions = lruMap(FUNCTION_CACHE);
   private final int maxTasks;
+  private final long maxHeap;
   private final byte[] initializer;
   private volatile Thread taskThread;
   private volatile long currentBatch = -1;
@@ -79,9 +80,10 @@ public final class WorkerMain {
     };
   }
 
-  private WorkerMain(FrameChannel io, int maxTasks, byte[] initializer) {
+  private WorkerMain(FrameChannel io, int maxTasks, long maxHeap, byte[] initializer) {
     this.io = io;
     this.maxTasks = maxTasks;
+    this.maxHeap = maxHeap;
     this.initializer = initializer;
   }
 
@@ -105,8 +107,9 @@ public final class WorkerMain {
     }
     In in = init.reader();
     int maxTasks = in.readInt();
+    long maxHeap = in.readLong();
     byte[] initializer = in.readBytes();
-    new WorkerMain(io, maxTasks, initializer).run();
+    new WorkerMain(io, maxTasks, maxHeap, initializer).run();
   }
 
   private static SocketChannel connect(String address) throws IOException {
@@ -279,6 +282,8 @@ public final class WorkerMain {
           retire = "completed " + done + " tasks (maxTasksPerChild " + maxTasks + ")";
         } else if (outOfMemory(results)) {
           retire = "a task ran out of memory";
+        } else if (maxHeap > 0) {
+          retire = heapAboveLimit();
         }
         long nextId = -1;
         if (retire == null) {
@@ -313,6 +318,21 @@ public final class WorkerMain {
       return named;
     }
     return e;
+  }
+
+  /** Returns why the worker should retire if its used heap stays above the limit after a GC, else null. */
+  private String heapAboveLimit() {
+    Runtime rt = Runtime.getRuntime();
+    if (rt.totalMemory() - rt.freeMemory() <= maxHeap) {
+      return null;
+    }
+    System.gc();
+    long used = rt.totalMemory() - rt.freeMemory();
+    if (used <= maxHeap) {
+      return null;
+    }
+    return "its used heap stayed at " + (used >> 20) + " MiB after GC, above maxMemoryPerChild ("
+        + (maxHeap >> 20) + " MiB)";
   }
 
   private static boolean outOfMemory(Object[] results) {

@@ -1,0 +1,81 @@
+package io.procpool;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.procpool.testing.Tasks;
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The pool's socket is private, and a connection without the pool's token is dropped. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class SecurityTest {
+
+  private static List<Path> poolDirs() throws IOException {
+    try (Stream<Path> s = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+      return s.filter(p -> p.getFileName().toString().startsWith("procpool-") && Files.isDirectory(p)
+          && Files.exists(p.resolve("s"))).collect(Collectors.toList());
+    }
+  }
+
+  @Test
+  void socketDirectoryIsPrivateAndAStrangerIsDropped() throws Exception {
+    List<Path> before = poolDirs();
+    try (ProcessPool pool = ProcessPool.create(1)) {
+      List<Path> dirs = poolDirs();
+      dirs.removeAll(before);
+      assertThat(dirs).hasSize(1);
+      Path dir = dirs.get(0);
+      assertThat(Files.getPosixFilePermissions(dir))
+          .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE);
+
+      try (SocketChannel stranger = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+        stranger.connect(UnixDomainSocketAddress.of(dir.resolve("s")));
+        byte[] token = "not-the-token".getBytes(StandardCharsets.UTF_8);
+        ByteBuffer hello = ByteBuffer.allocate(4 + 1 + 4 + token.length + 4 + 8);
+        hello.putInt(1 + 4 + token.length + 4 + 8).put((byte) 10).putInt(token.length).put(token).putInt(1).putLong(1);
+        hello.flip();
+        while (hello.hasRemaining()) {
+          stranger.write(hello);
+        }
+        ByteBuffer reply = ByteBuffer.allocate(16);
+        assertThat(stranger.read(reply)).as("the pool closes the connection instead of answering").isEqualTo(-1);
+      }
+      assertThat(pool.apply(Tasks::square, 7)).isEqualTo(49);
+    }
+    List<Path> after = poolDirs();
+    after.removeAll(before);
+    assertThat(after).as("the socket directory is removed on close").isEmpty();
+  }
+
+  @Test
+  void deserializationRejectsKnownGadgetClasses() {
+    java.io.ObjectInputFilter filter = io.procpool.internal.process.SerialFilters.defaultFilter();
+    assertThat(io.procpool.internal.process.SerialFilters.rejects(filter, javax.management.BadAttributeValueExpException.class)).isTrue();
+    assertThat(io.procpool.internal.process.SerialFilters.rejects(filter, java.util.ArrayList.class)).isFalse();
+  }
+
+  @Test
+  void aGadgetReturnedByATaskIsRejectedInTheCaller() {
+    try (ProcessPool pool = ProcessPool.create(1)) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () -> pool.apply(() -> new javax.management.BadAttributeValueExpException("gadget")))
+          .isInstanceOf(TaskFailedException.class)
+          .cause()
+          .isInstanceOf(java.io.InvalidClassException.class)
+          .hasMessageContaining("REJECTED");
+    }
+  }
+}

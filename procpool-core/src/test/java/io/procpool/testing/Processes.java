@@ -1,0 +1,46 @@
+package io.procpool.testing;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** Process helpers for tests: liveness that treats zombies as dead, and signals. */
+public final class Processes {
+  private Processes() {}
+
+  /** Whether {@code pid} runs: it exists and is not a zombie (PID 1 here does not reap orphans). */
+  public static boolean isAlive(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+      int close = stat.lastIndexOf(')');
+      return stat.charAt(close + 2) != 'Z';
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  public static List<Long> alive(Collection<Long> pids) {
+    return pids.stream().filter(Processes::isAlive).collect(Collectors.toList());
+  }
+
+  /** Sends {@code signal} (e.g. "KILL") to {@code pid} with kill(1). */
+  public static void signal(long pid, String signal) {
+    try {
+      Process p = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start();
+      p.waitFor();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The java executable running this JVM. */
+  public static String java() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+}
