@@ -304,6 +304,11 @@ public final class ProcessBackend implements Backend {
     }
     if (stopping) {
       destroyTree(p, true); // the pool began to stop while this worker was being launched
+      try {
+        p.waitFor(2, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
       throw new WorkerStartException("the pool is stopping", null);
     }
     p.onExit().thenRunAsync(() -> onExit(w), supervisor);
@@ -999,6 +1004,16 @@ public final class ProcessBackend implements Backend {
       awaitCleanup();
       return;
     }
+    // let a worker exit that the supervisor is handling right now finish: it may be launching a
+    // replacement, which the flag now stops; then look again at what is starting
+    awaitSupervisor(5);
+    synchronized (lock) {
+      for (WorkerHandle w : connecting.values()) {
+        if (!starting.contains(w)) {
+          starting.add(w);
+        }
+      }
+    }
     for (WorkerHandle w : starting) {
       destroyTree(w.process, true); // a replacement still starting has nothing to finish
     }
@@ -1040,6 +1055,17 @@ public final class ProcessBackend implements Backend {
     for (WorkerHandle w : snapshot) {
       destroyTree(w.process, false);
     }
+    if (supervisor != null) {
+      awaitSupervisor(1); // a replacement being launched now sees the flag and is destroyed
+      synchronized (lock) {
+        for (WorkerHandle w : connecting.values()) {
+          if (!snapshot.contains(w)) {
+            snapshot.add(w);
+            destroyTree(w.process, true);
+          }
+        }
+      }
+    }
     awaitExit(snapshot, TimeUnit.MILLISECONDS.toNanos(500));
     for (WorkerHandle w : snapshot) {
       if (w.process.isAlive()) {
@@ -1053,6 +1079,17 @@ public final class ProcessBackend implements Backend {
       }
     }
     cleanup();
+  }
+
+  /** Waits (bounded) until the supervisor has handled what was submitted to it before this call. */
+  private void awaitSupervisor(int seconds) {
+    try {
+      supervisor.submit(() -> { }).get(seconds, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException | java.util.concurrent.RejectedExecutionException e) {
+      // bounded: go on stopping what we know of
+    }
   }
 
   private static void destroyTree(Process p, boolean forcibly) {
