@@ -95,7 +95,7 @@ abstract class PoolContractSuite extends PoolSuiteSupport {
     assertFailure(() -> pool.apply(() -> Fixtures.failAt3(3)), -1);
     for (AsyncResult<?> r : List.of(
         pool.mapAsync(Fixtures::failAt3, range(10)),
-        pool.starmapAsync((Integer a, Integer b) -> Fixtures.failAt3(a + b), List.of(Map.entry(1, 2))),
+        pool.starmapAsync((a, b) -> Fixtures.failAt3(a + b), List.of(Map.entry(1, 2))),
         pool.applyAsync(Fixtures::failAt3, 3),
         pool.applyAsync(() -> Fixtures.failAt3(3)))) {
       assertThatThrownBy(r::get)
