@@ -28,8 +28,8 @@ public final class Dispatcher {
   private boolean accepting = true;
   private boolean released;
   private boolean aborted;
-  /** Takers waiting that have no work at all: they come before takers that want to prefetch. */
-  private int idleWaiting;
+  /** Workers with nothing to do: a busy worker may prefetch only what they leave over. */
+  private int idleWorkers;
   private final AtomicLong nextBatchId = new AtomicLong();
 
   /** Creates a batch of this dispatcher (ids are unique per pool). */
@@ -67,54 +67,69 @@ public final class Dispatcher {
   }
 
   /**
-   * Takes the next batch for an idle worker, waiting while the queue is empty; returns null once
-   * the dispatcher is {@link #release() released} and the queue is empty.
+   * Takes the next batch for a worker that is always idle when it asks (a thread), waiting while
+   * the queue is empty; returns null once the dispatcher is {@link #release() released} and the
+   * queue is empty.
    */
   public Batch take() throws InterruptedException {
-    return take(true);
+    return take(() -> true);
   }
 
   /**
-   * Takes the next batch, waiting while the queue is empty. A worker that already has work
-   * ({@code idle == false}, it wants to prefetch) is served only while no idle worker waits, so
-   * that prefetching never leaves a worker idle while a task waits behind a running one. Returns
-   * null once the dispatcher is {@link #release() released} and the queue is empty.
+   * Takes the next batch, waiting while there is none for this taker. A taker whose worker is idle
+   * ({@code idle} says so, re-read at every wake-up) takes any queued batch; one whose worker is
+   * busy (it wants to prefetch) takes one only while more batches are queued than there are idle
+   * workers, so that prefetching never leaves a worker idle while a task waits behind a running
+   * one. Returns null once the dispatcher is {@link #release() released} and the queue is empty.
+   *
+   * @param idle whether the taker's worker has nothing to do; must not take locks (it runs under
+   *     the dispatcher's lock)
    */
-  public Batch take(boolean idle) throws InterruptedException {
+  public Batch take(java.util.function.BooleanSupplier idle) throws InterruptedException {
     lock.lockInterruptibly();
     try {
-      while (queue.isEmpty() || (!idle && idleWaiting > 0)) {
+      while (true) {
+        boolean isIdle = idle.getAsBoolean();
+        if (!queue.isEmpty() && (isIdle || queue.size() > idleWorkers)) {
+          Batch b = queue.pollFirst();
+          if (!queue.isEmpty()) {
+            wakeTakers();
+          }
+          return b;
+        }
         if (released && queue.isEmpty()) {
           return null;
         }
-        if (idle) {
-          idleWaiting++;
-          try {
-            notEmpty.await();
-          } finally {
-            idleWaiting--;
-          }
+        if (isIdle) {
+          notEmpty.await();
         } else {
           notEmptyForPrefetch.await();
         }
       }
-      Batch b = queue.pollFirst();
-      if (!queue.isEmpty()) {
-        wakeTakers();
-      }
-      return b;
     } finally {
       lock.unlock();
     }
   }
 
-  /** Wakes waiting takers: idle ones first, prefetching ones when no idle one waits. Under the lock. */
-  private void wakeTakers() {
-    if (idleWaiting > 0) {
-      notEmpty.signalAll();
-    } else {
+  /**
+   * Counts workers becoming idle ({@code +1}) or busy ({@code -1}); the process backend calls it
+   * when a worker's first batch is sent and when its last result arrives.
+   */
+  public void idleWorkers(int delta) {
+    lock.lock();
+    try {
+      idleWorkers += delta;
+      // a busy taker whose worker went idle must re-check; fewer idle workers may allow prefetch
       notEmptyForPrefetch.signalAll();
+    } finally {
+      lock.unlock();
     }
+  }
+
+  /** Wakes waiting takers; they re-check their conditions. Under the lock. */
+  private void wakeTakers() {
+    notEmpty.signalAll();
+    notEmptyForPrefetch.signalAll();
   }
 
   /** Takes the next batch if one is queued, else returns null at once. */
@@ -127,11 +142,11 @@ public final class Dispatcher {
     }
   }
 
-  /** Takes the next batch for prefetching, only if one is queued and no idle worker waits for it. */
+  /** Takes the next batch for prefetching, only if more are queued than there are idle workers. */
   public Batch pollForPrefetch() {
     lock.lock();
     try {
-      return idleWaiting > 0 ? null : queue.pollFirst();
+      return queue.size() > idleWorkers ? queue.pollFirst() : null;
     } finally {
       lock.unlock();
     }

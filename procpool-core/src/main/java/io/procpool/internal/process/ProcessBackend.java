@@ -396,6 +396,9 @@ public final class ProcessBackend implements Backend {
       w.connected.completeExceptionally(new WorkerStartException("the pool is terminated", null));
       return;
     }
+    synchronized (w) {
+      w.idle(true, dispatcher);
+    }
     w.reader = new Thread(() -> readLoop(w), poolName + "-worker-" + w.id + "-reader");
     w.writer = new Thread(() -> writeLoop(w), poolName + "-worker-" + w.id + "-writer");
     w.reader.setDaemon(true);
@@ -425,17 +428,16 @@ public final class ProcessBackend implements Backend {
     Buf out = new Buf(64 * 1024);
     try {
       while (true) {
-        boolean idle;
         synchronized (w) {
           while (!w.dead && !retiring(w) && w.inflight.size() >= w.window) {
             w.wait();
           }
           if (w.dead || retiring(w)) {
+            w.idle(false, dispatcher);
             return; // a retiring worker leaves after what it has; the supervisor replaces it
           }
-          idle = w.inflight.isEmpty();
         }
-        Batch b = dispatcher.take(idle);
+        Batch b = dispatcher.take(() -> w.idle);
         if (b == null) {
           return;
         }
@@ -459,6 +461,7 @@ public final class ProcessBackend implements Backend {
                 w.interruptSent = false;
               }
               w.inflight.put(b.id(), b);
+              w.idle(false, dispatcher);
               w.itemsSent += b.size();
               if (!failures.isEmpty()) {
                 w.localFailures.put(b.id(), new HashMap<>(failures));
@@ -521,6 +524,9 @@ public final class ProcessBackend implements Backend {
               w.leaveReason = reason;
             }
             break;
+          case Protocol.REVOKED:
+            onRevoked(w, f.reader().readLong());
+            break;
           case Protocol.EXITING:
             String note = f.reader().readString();
             synchronized (w) {
@@ -571,6 +577,7 @@ public final class ProcessBackend implements Backend {
       b = w.inflight.remove(id);
       local = w.localFailures.remove(id);
       timedOut = w.timedOut.remove(id);
+      w.revoking.remove(id); // asked back too late: it ran
       w.headSinceNanos = System.nanoTime();
       w.interruptSent = false;
       w.busyNanos += batchNanos;
@@ -578,7 +585,13 @@ public final class ProcessBackend implements Backend {
         w.tasksDone += b.size();
       }
       w.batchDone(batchNanos);
+      if (w.inflight.isEmpty() && !w.dead && !retiring(w)) {
+        w.idle(true, dispatcher);
+      }
       w.notifyAll();
+    }
+    if (w.idle && dispatcher.queued() == 0) {
+      stealFor(w);
     }
     if (b == null) {
       return; // already failed (timeout) or terminated
@@ -606,6 +619,67 @@ public final class ProcessBackend implements Backend {
       }
     }
     b.complete(results);
+  }
+
+  /**
+   * Work stealing: {@code idle} has nothing to do and nothing is queued, so ask the busiest other
+   * worker to give back the youngest batch it holds but has not started. Without this, a batch
+   * prefetched behind a long task would wait while a worker is idle.
+   */
+  private void stealFor(WorkerHandle idle) {
+    List<WorkerHandle> snapshot;
+    synchronized (lock) {
+      snapshot = new ArrayList<>(workers);
+    }
+    WorkerHandle victim = null;
+    int most = 1;
+    for (WorkerHandle w : snapshot) {
+      if (w == idle) {
+        continue;
+      }
+      synchronized (w) {
+        int held = w.inflight.size() - w.revoking.size();
+        if (!w.dead && held > most) {
+          victim = w;
+          most = held;
+        }
+      }
+    }
+    if (victim == null) {
+      return;
+    }
+    Batch batch;
+    synchronized (victim) {
+      batch = victim.stealable();
+    }
+    if (batch == null) {
+      LOG.trace("{}: {} is idle; nothing to take from {}", poolName, idle.label(), victim.label());
+      return;
+    }
+    LOG.trace("{}: {} is idle; asking {} to give back {}", poolName, idle.label(), victim.label(), batch);
+    try {
+      Buf b = new Buf(8).writeLong(batch.id());
+      victim.io.write(Protocol.REVOKE, b.array(), b.size());
+    } catch (IOException e) {
+      // the victim is dying: its batches are requeued by onExit
+    }
+  }
+
+  private void onRevoked(WorkerHandle w, long id) {
+    Batch b;
+    synchronized (w) {
+      w.revoking.remove(id);
+      b = w.inflight.remove(id);
+      if (b != null) {
+        w.itemsSent -= b.size();
+        w.localFailures.remove(id);
+        w.notifyAll();
+      }
+    }
+    LOG.trace("{}: {} gave back batch {} ({})", poolName, w.label(), id, b == null ? "unknown" : "requeued");
+    if (b != null) {
+      dispatcher.requeue(b);
+    }
   }
 
   private TaskTimeoutException timeoutException() {
@@ -640,6 +714,7 @@ public final class ProcessBackend implements Backend {
         } else if (w.interruptSent && now - w.interruptSentNanos > grace) {
           kill = w.inflight.remove(running.id());
           w.runningTaken = true;
+          w.idle(false, dispatcher);
           w.dead = true; // no new batches; onExit finishes the rest
         }
       }
@@ -684,7 +759,7 @@ public final class ProcessBackend implements Backend {
         Thread.currentThread().interrupt();
       }
     }
-    List<Batch> held = w.takeAllOnDeath();
+    List<Batch> held = w.takeAllOnDeath(dispatcher);
     Thread writer = w.writer;
     if (writer != null) {
       writer.interrupt();

@@ -16,6 +16,8 @@ final class Protocol {
   static final byte INTERRUPT = 3;
   /** Empty: finish queued batches, say BYE, exit 0. */
   static final byte SHUTDOWN = 4;
+  /** {@code long batchId}: give the batch back if it has not started (work stealing). */
+  static final byte REVOKE = 5;
 
   // worker -> parent
   /** {@code string token, int workerId, long pid}. */
@@ -31,6 +33,8 @@ final class Protocol {
   static final byte BYE = 14;
   /** {@code string note}: the worker JVM is shutting down (System.exit or a signal), not on purpose. */
   static final byte EXITING = 15;
+  /** {@code long batchId}: the worker gave that batch back without starting it. */
+  static final byte REVOKED = 16;
 
   /** Environment variable carrying the pool's token to its workers (not on the command line). */
   static final String TOKEN_ENV = "PROCPOOL_TOKEN";

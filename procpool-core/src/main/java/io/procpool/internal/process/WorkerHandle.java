@@ -40,6 +40,8 @@ final class WorkerHandle {
   final LinkedHashMap<Long, Batch> inflight = new LinkedHashMap<>();
   final Map<Long, Map<Integer, Throwable>> localFailures = new HashMap<>();
   final java.util.Set<Long> timedOut = new java.util.HashSet<>();
+  /** Batches asked back (REVOKE sent, no answer yet). */
+  final java.util.Set<Long> revoking = new java.util.HashSet<>();
   /** The worker has run its initializer: from now on the oldest batch in flight is running. */
   boolean ready;
   /** When the oldest batch in flight became the one running. */
@@ -81,9 +83,10 @@ final class WorkerHandle {
   }
 
   /** Marks the worker dead and hands back what it held: [0] the running batch or null, [1..] the rest. */
-  synchronized List<Batch> takeAllOnDeath() {
+  synchronized List<Batch> takeAllOnDeath(io.procpool.internal.Dispatcher dispatcher) {
     Batch running = running();
     dead = true;
+    idle(false, dispatcher);
     List<Batch> out = new ArrayList<>(inflight.size() + 1);
     out.add(running);
     for (Batch b : inflight.values()) {
@@ -93,7 +96,22 @@ final class WorkerHandle {
     }
     inflight.clear();
     localFailures.clear();
+    revoking.clear();
     return out;
+  }
+
+  /** Whether the worker has nothing to do and takes work (read by the dispatcher without locks). */
+  volatile boolean idle;
+
+  /**
+   * Keeps {@link #idle} and the dispatcher's count of idle workers in step; call under this
+   * object's monitor (lock order: this, then the dispatcher's lock).
+   */
+  void idle(boolean now, io.procpool.internal.Dispatcher dispatcher) {
+    if (idle != now) {
+      idle = now;
+      dispatcher.idleWorkers(now ? 1 : -1);
+    }
   }
 
   /** Updates the average batch time and the window; call under this object's monitor. */
@@ -101,6 +119,27 @@ final class WorkerHandle {
     avgBatchNanos = avgBatchNanos < 0 ? batchNanos : 0.7 * avgBatchNanos + 0.3 * batchNanos;
     long fit = (long) (QUEUED_WORK_NANOS / Math.max(avgBatchNanos, 1000.0));
     window = (int) Math.max(MIN_WINDOW, Math.min(MAX_WINDOW, fit));
+  }
+
+  /**
+   * Picks the youngest batch the worker holds but has not started, for an idle worker to take
+   * over, and marks it as being revoked; null if it holds no such batch. Call under this monitor.
+   */
+  Batch stealable() {
+    if (dead || leaving || runningTaken || inflight.size() - revoking.size() < 2) {
+      return null;
+    }
+    Batch youngest = null;
+    for (Batch b : inflight.values()) {
+      if (!revoking.contains(b.id())) {
+        youngest = b;
+      }
+    }
+    if (youngest == null || youngest == running()) {
+      return null;
+    }
+    revoking.add(youngest.id());
+    return youngest;
   }
 
   synchronized boolean isDead() {

@@ -230,6 +230,9 @@ public final class WorkerMain {
           case Protocol.SHUTDOWN:
             queue.put(SHUTDOWN);
             break;
+          case Protocol.REVOKE:
+            revoke(f.reader().readLong());
+            break;
           default:
             throw new IOException("unexpected frame type " + f.type);
         }
@@ -238,6 +241,19 @@ public final class WorkerMain {
       // the pool closed the connection (terminate) or is gone: leave at once
       if (!leaving) {
         Runtime.getRuntime().halt(0);
+      }
+    }
+  }
+
+  /** Gives a queued batch back to the pool if the task thread has not taken it yet. */
+  private void revoke(long batchId) throws IOException {
+    for (Object o : queue) {
+      if (o instanceof BatchMessage && ((BatchMessage) o).batchId == batchId) {
+        if (queue.remove(o)) {
+          Buf b = new Buf(8).writeLong(batchId);
+          io.write(Protocol.REVOKED, b.array(), b.size());
+        }
+        return;
       }
     }
   }
