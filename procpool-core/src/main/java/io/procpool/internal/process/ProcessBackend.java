@@ -127,6 +127,8 @@ public final class ProcessBackend implements Backend {
   // guarded by lock
   private final List<WorkerHandle> workers = new ArrayList<>();
   private final Map<Integer, WorkerHandle> connecting = new HashMap<>();
+  /** Worker ids whose process is being started (not yet in {@code connecting}). */
+  private final java.util.Set<Integer> launching = new java.util.HashSet<>();
   private final Map<FunctionBytes, Long> functionKeys = WorkerMain.lruMap(256);
   /** Encoded lambdas that capture nothing, by {@link Calls#statelessKey}: no serialization per call. */
   private final Map<Object, EncodedFunction> statelessFunctions = WorkerMain.lruMap(256);
@@ -272,6 +274,7 @@ public final class ProcessBackend implements Backend {
         throw new WorkerStartException("the pool is stopping", null);
       }
       id = ++nextWorkerId;
+      launching.add(id); // a worker may connect before pb.start() returns: the handshake waits for it
     }
     List<String> cmd = new ArrayList<>();
     cmd.add(javaCommand());
@@ -286,6 +289,10 @@ public final class ProcessBackend implements Backend {
     try {
       p = pb.start();
     } catch (IOException e) {
+      synchronized (lock) {
+        launching.remove(id);
+        lock.notifyAll();
+      }
       throw new WorkerStartException("cannot start a worker JVM with " + cmd.get(0) + ": " + e.getMessage(), e);
     }
     String prefix = "[" + poolName.replaceFirst("-process$", "") + " worker-" + id + "] ";
@@ -301,6 +308,8 @@ public final class ProcessBackend implements Backend {
       if (!stopping) {
         connecting.put(id, w);
       }
+      launching.remove(id);
+      lock.notifyAll();
     }
     if (stopping) {
       destroyTree(p, true); // the pool began to stop while this worker was being launched
@@ -375,6 +384,15 @@ public final class ProcessBackend implements Backend {
     }
     WorkerHandle w;
     synchronized (lock) {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (launching.contains(id) && System.nanoTime() < deadline) {
+        try {
+          lock.wait(100); // its launcher has not registered it yet
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
       w = connecting.remove(id);
     }
     if (w == null) {
@@ -702,8 +720,8 @@ public final class ProcessBackend implements Backend {
       Batch kill = null;
       synchronized (w) {
         Batch running = w.running();
-        if (w.dead || running == null) {
-          continue;
+        if (w.dead || running == null || w.exitNote != null) {
+          continue; // a worker that said it is exiting is a crash, not a timeout
         }
         long elapsed = now - w.headSinceNanos;
         if (!w.interruptSent && elapsed > limit) {

@@ -4,7 +4,6 @@ import io.procpool.SerializableFunction;
 import io.procpool.SerializableRunnable;
 import io.procpool.internal.Failure;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -96,6 +95,7 @@ public final class WorkerMain {
     String address = args[1];
     long parentPid = Long.parseLong(args[2]);
     startLifeline(parentPid);
+    ignoreSigint();
     String token = System.getenv(Protocol.TOKEN_ENV);
     if (token == null) {
       System.err.println("procpool worker: no token in the environment; this program is started by a ProcessPool");
@@ -132,19 +132,30 @@ public final class WorkerMain {
     return ch;
   }
 
-  /** Exits the JVM at once when stdin reaches EOF or the parent is no longer our parent. */
+  /** The worker's stdin, read as a lifeline; a channel so that closing it wakes the reading thread. */
+  private static final java.nio.channels.FileChannel STDIN =
+      new java.io.FileInputStream(java.io.FileDescriptor.in).getChannel();
+  private static volatile boolean quiescing;
+
+  /**
+   * Exits the JVM at once when stdin reaches EOF (the parent died or closed it) or the parent is
+   * no longer our parent. The stdin thread reads through a {@link java.nio.channels.FileChannel},
+   * so that {@link #quiesce} can wake it: a thread blocked in a native read would delay the JVM's
+   * exit by 300 ms (HotSpot waits for threads in native code).
+   */
   private static void startLifeline(long parentPid) {
     Thread stdin =
         new Thread(
             () -> {
-              InputStream in = System.in;
-              byte[] buf = new byte[64];
+              java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(64);
               try {
-                while (in.read(buf) >= 0) {
-                  // the parent never writes; anything read is ignored
+                while (STDIN.read(buf) >= 0) {
+                  buf.clear(); // the parent never writes; anything read is ignored
                 }
-              } catch (IOException ignored) {
-                // a broken pipe means the same as EOF
+              } catch (IOException e) {
+                if (quiescing) {
+                  return; // we closed it ourselves, on the way out
+                }
               }
               Runtime.getRuntime().halt(0);
             },
@@ -156,7 +167,7 @@ public final class WorkerMain {
             () -> {
               while (true) {
                 try {
-                  Thread.sleep(500);
+                  Thread.sleep(200);
                 } catch (InterruptedException e) {
                   return;
                 }
@@ -168,6 +179,33 @@ public final class WorkerMain {
             "procpool-lifeline-parent");
     watch.setDaemon(true);
     watch.start();
+  }
+
+  /**
+   * Wakes the threads blocked in native reads (stdin, the socket) by closing what they read, so
+   * that the JVM can exit at once instead of after HotSpot's 300 ms wait for threads in native.
+   */
+  private void quiesce() {
+    quiescing = true;
+    leaving = true;
+    try {
+      STDIN.close();
+    } catch (IOException | RuntimeException ignored) {
+      // best effort
+    }
+    io.close();
+  }
+
+  /** Keeps Ctrl-C in the caller's terminal from killing the workers: the pool decides when they stop. */
+  private static void ignoreSigint() {
+    try {
+      Class<?> signal = Class.forName("sun.misc.Signal");
+      Class<?> handler = Class.forName("sun.misc.SignalHandler");
+      Object ign = handler.getField("SIG_IGN").get(null);
+      signal.getMethod("handle", signal, handler).invoke(null, signal.getConstructor(String.class).newInstance("INT"), ign);
+    } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+      // not available here: Ctrl-C then ends workers too, and the pool reports them as crashed
+    }
   }
 
   /**
@@ -196,13 +234,14 @@ public final class WorkerMain {
                   if (!leaving) {
                     Buf note = new Buf(128).writeString(
                         "the worker JVM shut down while running a task: the task called System.exit, "
-                            + "or the worker received SIGTERM/SIGINT");
+                            + "or the worker received SIGTERM");
                     try {
                       io.write(Protocol.EXITING, note.array(), note.size());
                     } catch (IOException | RuntimeException ignored) {
                       // the parent may be gone
                     }
                   }
+                  quiesce();
                 },
                 "procpool-exit-hook"));
     Thread task = new Thread(this::taskLoop, "procpool-task");
@@ -351,6 +390,7 @@ public final class WorkerMain {
     leaving = true;
     Buf bye = new Buf(64).writeString(reason);
     io.write(Protocol.BYE, bye.array(), bye.size());
+    quiesce();
     System.exit(0);
   }
 
