@@ -17,21 +17,16 @@ import io.procpool.AsyncResult;
 import io.procpool.Pool;
 import io.procpool.PoolTerminatedException;
 import io.procpool.ResultIterator;
-import io.procpool.SerializableFunction;
-import io.procpool.SerializableRunnable;
 import io.procpool.TaskFailedException;
 import io.procpool.behaviour.Fixtures.CountedObject;
 import io.procpool.behaviour.Fixtures.SayWhenError;
-import java.io.File;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.lang.ref.WeakReference;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -42,11 +37,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -63,44 +54,11 @@ import org.junit.jupiter.api.io.TempDir;
  * #32's {@code Pool(initializer=1)} type error is a compile error in Java; its runtime analogue is a
  * null initializer.
  *
- * <p>Tests marked "contract" have no CPython counterpart: they pin the Java semantics that the
- * Javadoc promises (argument checks, {@code close()} blocking, {@code ResultIterator} timeouts).
+ * <p>Tests without a CPython counterpart, which pin the Java semantics that the Javadoc promises,
+ * are inherited from {@link PoolContractSuite}.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 60, unit = SECONDS)
-abstract class PoolBehaviourSuite {
-  private static final Duration LONG = Duration.ofSeconds(30);
-
-  /** The shared pool, CPython's {@code cls.pool = cls.Pool(4)}. */
-  protected Pool pool;
-
-  /** A new running pool of this backend. */
-  protected abstract Pool newPool(int processes);
-
-  /** A new running pool of this backend whose workers run {@code initializer} first. */
-  protected abstract Pool newPool(int processes, SerializableRunnable initializer);
-
-  /** The backend's name for {@link PoolChildMain}: {@code process} or {@code thread}. */
-  protected abstract String backend();
-
-  /**
-   * Asserts that {@code p} (running, idle) has exactly {@code n} live workers, as far as the
-   * backend can tell.
-   */
-  protected abstract void assertLiveWorkers(Pool p, int n) throws Exception;
-
-  @BeforeAll
-  void setUpClass() {
-    pool = newPool(4);
-  }
-
-  @AfterAll
-  void tearDownClass() {
-    if (pool != null) {
-      pool.terminate();
-      pool.join();
-    }
-  }
+abstract class PoolBehaviourSuite extends PoolContractSuite {
 
   // ================================================================== _TestPool
 
@@ -537,9 +495,6 @@ abstract class PoolBehaviourSuite {
     afterUnclosedChildExit(r.output);
   }
 
-  /** What else to check once the #31 child has exited (its workers, for processes). */
-  protected abstract void afterUnclosedChildExit(String childOutput) throws Exception;
-
   // ================================================================== other Pool tests
 
   /**
@@ -556,20 +511,6 @@ abstract class PoolBehaviourSuite {
       assertThat(p.map(Fixtures::sqr, range(5))).isEqualTo(squares(5));
     }
     assertThat(Files.readAllLines(Path.of(log))).containsExactly("init");
-  }
-
-  /** Contract (initializer Javadoc): a failing initializer fails that worker's tasks with its exception. */
-  @Test
-  void test_pool_initializer_failure() {
-    try (Pool p = newPool(1, () -> {
-      throw new IllegalStateException("error in initializer");
-    })) {
-      assertThatThrownBy(() -> p.apply(() -> 1))
-          .isInstanceOf(TaskFailedException.class)
-          .cause()
-          .isExactlyInstanceOf(IllegalStateException.class)
-          .hasMessage("error in initializer");
-    }
   }
 
   /**
@@ -639,386 +580,5 @@ abstract class PoolBehaviourSuite {
         .cause()
         .isExactlyInstanceOf(ArithmeticException.class);
     assertThat(pool.<Integer, Integer>apply(Fixtures::sqr, 4)).isEqualTo(16);
-  }
-
-  // ================================================================== contract (no CPython test)
-
-  /** Contract: bad arguments are rejected at the call. */
-  @Test
-  void test_argument_checks() {
-    SerializableFunction<Integer, Integer> f = Fixtures::sqr;
-    List<Integer> xs = range(3);
-    for (int cs : new int[] {0, -1}) {
-      List<Runnable> calls = List.of(
-          () -> pool.map(f, xs, cs),
-          () -> pool.mapAsync(f, xs, cs),
-          () -> pool.mapAsync(f, xs, cs, null, null),
-          () -> pool.starmap(Fixtures::mul, pairs(3), cs),
-          () -> pool.starmapAsync(Fixtures::mul, pairs(3), cs),
-          () -> pool.imap(f, xs, cs),
-          () -> pool.imapUnordered(f, xs, cs));
-      for (Runnable call : calls) {
-        assertThatThrownBy(call::run).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("chunksize");
-      }
-    }
-    List<Runnable> nulls = List.of(
-        () -> pool.map(null, xs),
-        () -> pool.map(f, null),
-        () -> pool.mapAsync(null, xs),
-        () -> pool.mapAsync(f, null),
-        () -> pool.starmap(null, pairs(3)),
-        () -> pool.starmap(Fixtures::mul, null),
-        () -> pool.imap(null, xs),
-        () -> pool.imap(f, null),
-        () -> pool.imapUnordered(f, null),
-        () -> pool.apply(null),
-        () -> pool.apply(null, 1),
-        () -> pool.applyAsync(null),
-        () -> pool.applyAsync(null, 1));
-    for (Runnable call : nulls) {
-      assertThatThrownBy(call::run).isInstanceOf(NullPointerException.class);
-    }
-    assertThatThrownBy(pool::join).isInstanceOf(IllegalStateException.class);
-    assertThatThrownBy(() -> pool.join(Duration.ZERO)).isInstanceOf(IllegalStateException.class);
-    assertThat(pool.map(f, xs)).isEqualTo(squares(3)); // still running
-  }
-
-  /**
-   * Contract: a failed task is a {@link TaskFailedException} (blocking calls) or an
-   * {@link ExecutionException} (futures) whose cause is the task's exception, same class and
-   * message; the lowest failed index is named.
-   */
-  @Test
-  void test_task_failure_is_the_cause() {
-    assertFailure(() -> pool.map(Fixtures::failAt3, range(10)), 3);
-    assertFailure(() -> pool.map(Fixtures::failAt3, range(10), 4), 3);
-    assertFailure(() -> pool.starmap((a, b) -> Fixtures.failAt3(a + b), List.of(Map.entry(0, 1), Map.entry(1, 2))), 1);
-    assertFailure(() -> pool.apply(Fixtures::failAt3, 3), -1);
-    assertFailure(() -> pool.apply(() -> Fixtures.failAt3(3)), -1);
-    for (AsyncResult<?> r : List.of(
-        pool.mapAsync(Fixtures::failAt3, range(10)),
-        pool.starmapAsync((Integer a, Integer b) -> Fixtures.failAt3(a + b), List.of(Map.entry(1, 2))),
-        pool.applyAsync(Fixtures::failAt3, 3),
-        pool.applyAsync(() -> Fixtures.failAt3(3)))) {
-      assertThatThrownBy(r::get)
-          .isInstanceOf(ExecutionException.class)
-          .cause()
-          .isExactlyInstanceOf(ArithmeticException.class)
-          .hasMessage("item 3 failed");
-    }
-  }
-
-  private static void assertFailure(Runnable call, int index) {
-    Throwable e = catchThrown(call);
-    assertThat(e).isExactlyInstanceOf(TaskFailedException.class);
-    assertThat(((TaskFailedException) e).index()).isEqualTo(index);
-    assertThat(e.getCause()).isExactlyInstanceOf(ArithmeticException.class).hasMessage("item 3 failed");
-  }
-
-  /** Contract: map fails with the lowest-indexed failure, not the first in time. */
-  @Test
-  void test_map_reports_lowest_failed_index() {
-    Throwable e = catchThrown(() -> pool.map(Fixtures::failAt2SlowlyAnd5, range(8), 1));
-    assertThat(e).isExactlyInstanceOf(TaskFailedException.class);
-    assertThat(((TaskFailedException) e).index()).isEqualTo(2);
-    assertThat(e.getCause()).hasMessage("item 2 failed");
-
-    List<Throwable> errors = Collections.synchronizedList(new ArrayList<>());
-    AsyncResult<List<Integer>> r = pool.mapAsync(Fixtures::failAt2SlowlyAnd5, range(8), 1, null, errors::add);
-    assertThatThrownBy(() -> r.get(30, SECONDS)).isInstanceOf(ExecutionException.class).cause().hasMessage("item 2 failed");
-    assertThat(errors).singleElement().satisfies(err -> assertThat(err).hasMessage("item 2 failed"));
-  }
-
-  /** Contract: a failed item of imap throws for that item only; iteration goes on. */
-  @Test
-  void test_imap_failed_item_does_not_end_iteration() {
-    try (ResultIterator<Integer> it = pool.imap(Fixtures::failAt3, range(6))) {
-      assertThat(it.next()).isEqualTo(0);
-      assertThat(it.next()).isEqualTo(1);
-      assertThat(it.next()).isEqualTo(4);
-      Throwable e = catchThrown(it::next);
-      assertThat(e).isExactlyInstanceOf(TaskFailedException.class);
-      assertThat(((TaskFailedException) e).index()).isEqualTo(3);
-      assertThat(e.getCause()).isExactlyInstanceOf(ArithmeticException.class).hasMessage("item 3 failed");
-      assertThat(it.next()).isEqualTo(16);
-      assertThat(it.next()).isEqualTo(25);
-      assertThat(it.hasNext()).isFalse();
-    }
-    try (ResultIterator<Integer> it = pool.imapUnordered(Fixtures::failAt3, range(6))) {
-      List<Integer> values = new ArrayList<>();
-      int failures = 0;
-      while (it.hasNext()) {
-        try {
-          values.add(it.next());
-        } catch (TaskFailedException e) {
-          assertThat(e.getCause()).isExactlyInstanceOf(ArithmeticException.class);
-          failures++;
-        }
-      }
-      assertThat(values).containsExactlyInAnyOrder(0, 1, 4, 16, 25);
-      assertThat(failures).isOne();
-    }
-  }
-
-  /** Contract: {@code next(timeout)} times out without losing the item. */
-  @Test
-  void test_imap_next_timeout() throws Exception {
-    try (ResultIterator<Integer> it = pool.imap(x -> Fixtures.sqr(x, 500), List.of(7))) {
-      assertThatThrownBy(() -> it.next(Duration.ofMillis(50))).isInstanceOf(TimeoutException.class);
-      assertThat(it.next(LONG)).isEqualTo(49);
-      assertThat(it.hasNext()).isFalse();
-    }
-  }
-
-  /**
-   * Contract: {@code successful()} needs a ready result; {@code waitFor()} reports readiness and
-   * never throws the task's failure.
-   */
-  @Test
-  void test_async_result_state() throws Exception {
-    AsyncResult<Integer> slow = pool.applyAsync(x -> Fixtures.sqr(x, 1000), 5);
-    assertThat(slow.ready()).isFalse();
-    assertThatThrownBy(slow::successful).isInstanceOf(IllegalStateException.class);
-    assertThat(slow.waitFor(Duration.ofMillis(10))).isFalse();
-    assertThat(slow.waitFor(LONG)).isTrue();
-    assertThat(slow.ready()).isTrue();
-    assertThat(slow.successful()).isTrue();
-    assertThat(slow.get(0, SECONDS)).isEqualTo(25);
-
-    assertThat(slow.toCompletableFuture()).succeedsWithin(LONG).isEqualTo(25);
-
-    AsyncResult<Integer> failed = pool.applyAsync(Fixtures::failAt3, 3);
-    assertThat(failed.waitFor(LONG)).isTrue();
-    assertThat(failed.successful()).isFalse();
-    assertThatThrownBy(() -> failed.get(1, SECONDS))
-        .isInstanceOf(ExecutionException.class)
-        .cause()
-        .isExactlyInstanceOf(ArithmeticException.class);
-    assertThat(failed.toCompletableFuture())
-        .failsWithin(LONG)
-        .withThrowableOfType(ExecutionException.class)
-        .withCauseExactlyInstanceOf(ArithmeticException.class);
-  }
-
-  /**
-   * Contract: {@code close()} is graceful and blocking: submitted work finishes before it
-   * returns, {@code join()} then returns at once, a second close is a no-op, submissions fail.
-   */
-  @Test
-  void test_close_is_graceful_and_blocking() throws Exception {
-    Pool p = newPool(2);
-    List<AsyncResult<Integer>> results = new ArrayList<>();
-    try {
-      for (int i = 0; i < 6; i++) {
-        results.add(p.applyAsync(x -> Fixtures.sqr(x, 200), i));
-      }
-      p.close();
-      for (int i = 0; i < 6; i++) {
-        assertThat(results.get(i).isDone()).isTrue();
-        assertThat(results.get(i).get(0, SECONDS)).isEqualTo(i * i);
-      }
-      assertThat(p.join(Duration.ZERO)).isTrue();
-      p.join();
-      p.close();
-      assertSubmissionsRejected(p);
-    } finally {
-      p.terminate();
-    }
-  }
-
-  /**
-   * Contract: {@code close()} returns after the submitted work has finished, including the
-   * callbacks that {@code get()} waits for (CPython's {@code close(); join()} waits for the result
-   * handler, which runs them).
-   */
-  @Test
-  void test_close_waits_for_callbacks() throws Exception {
-    Pool p = newPool(1);
-    List<Object> calls = Collections.synchronizedList(new ArrayList<>());
-    AsyncResult<Integer> r;
-    try {
-      r = p.applyAsync(() -> 5, v -> {
-        try {
-          Thread.sleep(500); // a slow callback
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-        calls.add(v);
-      }, null);
-    } finally {
-      p.close();
-    }
-    assertThat(calls).containsExactly(5);
-    assertThat(r.isDone()).isTrue();
-  }
-
-  /**
-   * Contract (Pool#close, ResultIterator#next): closing the pool stops a lazy iterator's input;
-   * what was submitted is still returned, in order, then {@code next()} throws
-   * IllegalStateException. {@code close()} does not wait for the unread (endless) input.
-   */
-  @Test
-  void test_close_stops_lazy_iterators() {
-    Pool p = newPool(2);
-    try {
-      AtomicInteger pulled = new AtomicInteger();
-      Iterable<Integer> endless = () -> new Iterator<>() {
-        @Override
-        public boolean hasNext() {
-          return true;
-        }
-
-        @Override
-        public Integer next() {
-          return pulled.getAndIncrement();
-        }
-      };
-      ResultIterator<Integer> it = p.imap(Fixtures::sqr, endless);
-      assertThat(it.next()).isZero();
-      p.close();
-      int read = pulled.get();
-      List<Integer> rest = new ArrayList<>();
-      assertThatThrownBy(() -> {
-        while (true) {
-          rest.add(it.next());
-        }
-      }).isInstanceOf(IllegalStateException.class);
-      assertThat(rest).isEqualTo(squares(read).subList(1, read));
-      assertThat(pulled.get()).isEqualTo(read);
-    } finally {
-      p.terminate();
-    }
-  }
-
-  /** Contract: after {@code terminate()} every submission fails; close and terminate are no-ops. */
-  @Test
-  void test_submit_after_terminate() throws Exception {
-    Pool p = newPool(1);
-    try {
-      p.terminate();
-      p.terminate();
-      p.close();
-      assertThat(p.join(Duration.ofSeconds(10))).isTrue();
-      assertSubmissionsRejected(p);
-    } finally {
-      p.terminate();
-    }
-  }
-
-  /** Contract: {@code close()} from the pool's own callback thread is refused, not a deadlock. */
-  @Test
-  void test_close_from_callback_is_rejected() throws Exception {
-    Pool p = newPool(1);
-    try {
-      List<Throwable> thrown = Collections.synchronizedList(new ArrayList<>());
-      AsyncResult<Integer> r = p.applyAsync(() -> 1, v -> {
-        try {
-          p.close();
-        } catch (Throwable t) {
-          thrown.add(t);
-        }
-      }, null);
-      assertThat(r.get(30, SECONDS)).isEqualTo(1);
-      assertThat(thrown).singleElement().isInstanceOf(IllegalStateException.class);
-      Integer nine = p.apply(Fixtures::sqr, 3); // still running
-      assertThat(nine).isEqualTo(9);
-    } finally {
-      p.close();
-    }
-  }
-
-  /** Contract: {@code null} arguments and results travel ("arg ... may be null"). */
-  @Test
-  void test_null_values_travel() {
-    String seen = pool.apply(x -> x == null ? "null" : "not null", (Integer) null);
-    assertThat(seen).isEqualTo("null");
-    List<String> mapped = pool.map(x -> x == null ? null : x.toUpperCase(), Arrays.asList("a", null, "c"));
-    assertThat(mapped).containsExactly("A", null, "C");
-    Object nothing = pool.apply(() -> null);
-    assertThat(nothing).isNull();
-  }
-
-  private static void assertSubmissionsRejected(Pool p) {
-    SerializableFunction<Integer, Integer> f = Fixtures::sqr;
-    List<Runnable> calls = List.of(
-        () -> p.map(f, range(3)),
-        () -> p.mapAsync(f, range(3)),
-        () -> p.starmap(Fixtures::mul, pairs(3)),
-        () -> p.starmapAsync(Fixtures::mul, pairs(3)),
-        () -> p.imap(f, range(3)),
-        () -> p.imapUnordered(f, range(3)),
-        () -> p.apply(f, 1),
-        () -> p.apply(() -> 1),
-        () -> p.applyAsync(f, 1),
-        () -> p.applyAsync(() -> 1));
-    for (Runnable call : calls) {
-      assertThatThrownBy(call::run).isInstanceOf(IllegalStateException.class);
-    }
-  }
-
-  // ================================================================== helpers
-
-  static <R> List<R> drain(ResultIterator<R> it) {
-    try (it) {
-      List<R> out = new ArrayList<>();
-      while (it.hasNext()) {
-        out.add(it.next());
-      }
-      return out;
-    }
-  }
-
-  static Throwable catchThrown(Runnable call) {
-    try {
-      call.run();
-    } catch (Throwable t) {
-      return t;
-    }
-    throw new AssertionError("expected an exception");
-  }
-
-  /** The exit status and the output (stdout and stderr) of a {@link PoolChildMain} run. */
-  static final class ChildResult {
-    final int exitCode;
-    final String output;
-
-    ChildResult(int exitCode, String output) {
-      this.exitCode = exitCode;
-      this.output = output;
-    }
-  }
-
-  /** Runs {@link PoolChildMain} in a new JVM (stdin from /dev/null if asked), at most 45 s. */
-  ChildResult runChild(boolean nullStdin, String mode) throws Exception {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder pb = new ProcessBuilder(
-        java, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-        PoolChildMain.class.getName(), backend(), mode);
-    Path out = Files.createTempFile("procpool-child-", ".out");
-    pb.redirectErrorStream(true).redirectOutput(out.toFile());
-    if (nullStdin) {
-      pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-    }
-    Process child = pb.start();
-    try {
-      boolean exited = child.waitFor(45, SECONDS);
-      String output = Files.readString(out, StandardCharsets.UTF_8);
-      assertThat(exited).as("child exited within 45 s; output: %s", output).isTrue();
-      return new ChildResult(child.exitValue(), output);
-    } finally {
-      child.destroyForcibly();
-      Files.deleteIfExists(out);
-    }
-  }
-
-  /** Parses {@code PIDS [1, 2]} printed by {@link PoolChildMain}. */
-  static List<Long> parsePids(String output) {
-    for (String line : output.split("\\R")) {
-      if (line.startsWith("PIDS [")) {
-        String inner = line.substring("PIDS [".length(), line.length() - 1);
-        return Arrays.stream(inner.split(",")).map(String::trim).map(Long::parseLong).collect(Collectors.toList());
-      }
-    }
-    throw new AssertionError("no PIDS line in: " + output);
   }
 }
