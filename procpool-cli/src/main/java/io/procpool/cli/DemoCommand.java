@@ -116,13 +116,15 @@ public final class DemoCommand implements Callable<Integer> {
 
     long t0 = System.nanoTime();
     AtomicLong done = new AtomicLong();
-    double serialSum;
-    try (ProgressBar bar = bar(done)) {
-      serialSum = 0;
+    double serialSum = 0;
+    ProgressBar bar = bar(done);
+    try {
       for (long n : work) {
         serialSum += CpuWork.spin(n);
         done.incrementAndGet();
       }
+    } finally {
+      bar.close();
     }
     double serial = seconds(t0);
     out.printf(Locale.ROOT, "  serial            %6.2f s%n", serial);
@@ -153,12 +155,14 @@ public final class DemoCommand implements Callable<Integer> {
     long t0 = System.nanoTime();
     AtomicLong done = new AtomicLong();
     double sum = 0;
-    try (ProgressBar bar = bar(done);
-        ResultIterator<Double> it = pool.imap(CpuWork::spin, work, 1)) {
+    ProgressBar bar = bar(done);
+    try (ResultIterator<Double> it = pool.imap(CpuWork::spin, work, 1)) {
       while (it.hasNext()) {
         sum += it.next();
         done.incrementAndGet();
       }
+    } finally {
+      bar.close();
     }
     if (Math.abs(sum - expected) > Math.abs(expected) * 1e-9) {
       throw new IllegalStateException("the pool computed " + sum + ", not " + expected);

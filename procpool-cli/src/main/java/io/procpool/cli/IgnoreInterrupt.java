@@ -1,8 +1,6 @@
 package io.procpool.cli;
 
 import io.procpool.SerializableRunnable;
-import sun.misc.Signal;
-import sun.misc.SignalHandler;
 
 /**
  * The workers' initializer: ignore SIGINT. Ctrl-C in a terminal signals the whole foreground
@@ -18,10 +16,6 @@ public final class IgnoreInterrupt implements SerializableRunnable {
 
   @Override
   public void run() {
-    try {
-      Signal.handle(new Signal("INT"), SignalHandler.SIG_IGN);
-    } catch (IllegalArgumentException e) {
-      // SIGINT already ignored (started in the background) or not available here: nothing to do
-    }
+    Signals.ignore("INT");
   }
 }

@@ -161,31 +161,33 @@ public final class RunCommand implements Callable<Integer> {
       throw e;
     }
     BatchRun batch = new BatchRun(pool, source, sink, log, counters, bar);
+    Interrupts interrupts = parent.handleSignals()
+        ? Interrupts.install(
+            () -> {
+              source.stop();
+              bar.println("procpool: interrupted: finishing the running items (Ctrl-C again to stop them now)");
+            },
+            () -> {
+              batch.terminated();
+              bar.println("procpool: interrupted again: stopping the running items");
+              pool.terminate();
+            })
+        : null;
     long retried;
-    try (Interrupts ignored = parent.handleSignals()
-            ? Interrupts.install(
-                () -> {
-                  source.stop();
-                  bar.println("procpool: interrupted: finishing the running items (Ctrl-C again to stop them now)");
-                },
-                () -> {
-                  batch.terminated();
-                  bar.println("procpool: interrupted again: stopping the running items");
-                  pool.terminate();
-                })
-            : null) {
-      boolean finished = false;
-      try {
-        batch.run(new LineTask(fn.className()), chunksize, unordered);
-        finished = true;
-      } finally {
-        retried = pool.stats().tasksRetried();
-        if (finished) {
-          pool.close();
-        } else {
-          pool.terminate();
-        }
-        bar.close();
+    boolean finished = false;
+    try {
+      batch.run(new LineTask(fn.className()), chunksize, unordered);
+      finished = true;
+    } finally {
+      retried = pool.stats().tasksRetried();
+      if (finished) {
+        pool.close();
+      } else {
+        pool.terminate();
+      }
+      bar.close();
+      if (interrupts != null) {
+        interrupts.close();
       }
     }
     boolean interrupted = source.isStopped();
@@ -198,12 +200,13 @@ public final class RunCommand implements Callable<Integer> {
   }
 
   private ProcessPool startPool(UserFunction fn, ProgressBar bar) {
+    WorkerOutput workerOutput = new WorkerOutput(bar);
     ProcessPool.Builder b = ProcessPool.builder()
         .processes(processes)
         .retries(retries)
         .classpath(workerClasspath(fn))
         .initializer(new IgnoreInterrupt())
-        .outputHandler((worker, stderr, line) -> bar.println("[worker-" + worker + "] " + line));
+        .outputHandler(workerOutput);
     if (timeout != null) {
       b.taskTimeout(timeout);
     }
@@ -214,9 +217,15 @@ public final class RunCommand implements Callable<Integer> {
     ClassLoader previous = t.getContextClassLoader();
     t.setContextClassLoader(fn.loader()); // the pool rebuilds the user's exceptions with it
     try {
-      return b.build();
+      ProcessPool pool = b.build();
+      workerOutput.started();
+      return pool;
     } catch (WorkerStartException e) {
-      throw new UsageException("cannot start the worker JVMs: " + BatchRun.describe(e));
+      // one line: what happened, then the JVM's own last words; the library's hint names its API
+      List<String> lines = e.getMessage().lines().map(String::strip)
+          .filter(l -> !l.isEmpty() && !l.startsWith("(check") && !l.endsWith("lines:")).toList();
+      String detail = lines.size() > 1 ? ": " + String.join(" / ", lines.subList(1, lines.size())) : "";
+      throw new UsageException("cannot start the worker JVMs (check --jvm-option): " + lines.get(0) + detail);
     } finally {
       t.setContextClassLoader(previous);
     }
