@@ -13,10 +13,12 @@ import java.nio.file.Path;
  * this process is killed right after. It knows the file's length, which the job log records.
  */
 final class AppendFile implements Closeable {
+  private final Path path;
   private final FileOutputStream out;
   private long length;
 
-  private AppendFile(FileOutputStream out, long length) {
+  private AppendFile(Path path, FileOutputStream out, long length) {
+    this.path = path;
     this.out = out;
     this.length = length;
   }
@@ -30,7 +32,7 @@ final class AppendFile implements Closeable {
    */
   static AppendFile append(Path path) throws IOException {
     FileOutputStream out = new FileOutputStream(path.toFile(), true);
-    return new AppendFile(out, out.getChannel().size());
+    return new AppendFile(path, out, out.getChannel().size());
   }
 
   /**
@@ -41,7 +43,7 @@ final class AppendFile implements Closeable {
    * @throws IOException if it cannot be opened
    */
   static AppendFile truncate(Path path) throws IOException {
-    return new AppendFile(new FileOutputStream(path.toFile(), false), 0);
+    return new AppendFile(path, new FileOutputStream(path.toFile(), false), 0);
   }
 
   /**
@@ -55,7 +57,7 @@ final class AppendFile implements Closeable {
     try {
       out.write(bytes);
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      throw new UncheckedIOException("cannot write " + path + ": " + e.getMessage(), e);
     }
     length += bytes.length;
     return length;

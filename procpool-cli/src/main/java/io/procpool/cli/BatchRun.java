@@ -59,13 +59,15 @@ final class BatchRun {
     try (ResultIterator<LineResult> it =
         unordered ? pool.imapUnordered(task, source, chunksize) : pool.imap(task, source, chunksize)) {
       while (true) {
+        LineResult result = null;
+        TaskFailedException failure = null;
         try {
           if (!it.hasNext()) {
             return;
           }
-          ok(it.next());
+          result = it.next();
         } catch (TaskFailedException e) {
-          failed(e);
+          failure = e;
         } catch (UncheckedIOException e) {
           inputError = e.getMessage();
           bar.println("procpool: " + inputError);
@@ -75,6 +77,11 @@ final class BatchRun {
             return;
           }
           throw e;
+        }
+        if (failure != null) {
+          failed(failure);
+        } else {
+          ok(result);
         }
       }
     }

@@ -59,7 +59,8 @@ public final class ProcpoolCommand implements Callable<Integer> {
   /**
    * Builds the picocli command line: usage errors print one line and the hint to use
    * {@code --help}, and return 2; a {@link UsageException} prints {@code procpool: <message>} and
-   * returns 2; anything else prints its stack trace and returns 1.
+   * returns 2; a failed write ({@link java.io.UncheckedIOException}) prints its message and returns
+   * 1; anything else prints its stack trace and returns 1.
    *
    * @param command the command and its streams
    * @return the command line, ready to {@code execute}
@@ -81,6 +82,11 @@ public final class ProcpoolCommand implements Callable<Integer> {
         e.println("procpool: " + ex.getMessage());
         e.flush();
         return ExitCodes.USAGE;
+      }
+      if (ex instanceof java.io.UncheckedIOException) {
+        e.println("procpool: " + ex.getMessage());
+        e.flush();
+        return ExitCodes.FAILED;
       }
       e.println("procpool: internal error: " + ex);
       ex.printStackTrace(e);

@@ -160,4 +160,14 @@ record ResumePlan(
   int skipped() {
     return done.cardinality();
   }
+
+  /**
+   * Returns how many skipped items did not end ok ({@code --resume} keeps failures as they are);
+   * they make the exit code 1 as if they had failed in this run.
+   *
+   * @return the skipped items whose latest status is not {@code ok}
+   */
+  int skippedNotOk() {
+    return skipped() - previous.getOrDefault(Status.OK, 0);
+  }
 }

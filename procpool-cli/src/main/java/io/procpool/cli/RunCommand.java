@@ -53,8 +53,8 @@ import picocli.CommandLine.ParentCommand;
       "separated by tabs. --resume skips every item in the job log; --resume-failed",
       "skips only the ok ones. Both need --joblog and --output.",
       "",
-      "Exit codes: 0 all items ok, 1 some item not ok, 2 usage error (nothing ran),",
-      "130 interrupted (Ctrl-C; a second Ctrl-C stops the running items too)."
+      "Exit codes: 0 every item ok; 1 some item not ok (with --resume, earlier runs' items count);",
+      "2 usage error (nothing ran); 130 interrupted by Ctrl-C (a second Ctrl-C stops running items)."
     })
 public final class RunCommand implements Callable<Integer> {
 
@@ -191,12 +191,14 @@ public final class RunCommand implements Callable<Integer> {
       }
     }
     boolean interrupted = source.isStopped();
-    parent.err().println(counters.summary(retried, plan.skipped(), interrupted));
+    parent.err().println(counters.summary(retried, plan.skipped(), plan.skippedNotOk(), interrupted));
     parent.err().flush();
     if (interrupted) {
       return ExitCodes.INTERRUPTED;
     }
-    return counters.notOk() > 0 || batch.inputError() != null ? ExitCodes.FAILED : ExitCodes.OK;
+    // the exit code speaks for the whole job: items an earlier run left failed count too
+    boolean allOk = counters.notOk() == 0 && plan.skippedNotOk() == 0 && batch.inputError() == null;
+    return allOk ? ExitCodes.OK : ExitCodes.FAILED;
   }
 
   private ProcessPool startPool(UserFunction fn, ProgressBar bar) {

@@ -64,10 +64,11 @@ final class RunCounters {
    *
    * @param retried the pool's retry count
    * @param skipped items skipped as done by an earlier run
+   * @param skippedNotOk how many of those did not end ok
    * @param interrupted whether Ctrl-C stopped the run
    * @return the line, without "procpool: " handling of newlines
    */
-  String summary(long retried, long skipped, boolean interrupted) {
+  String summary(long retried, long skipped, long skippedNotOk, boolean interrupted) {
     long n = ended();
     double secs = elapsedNanos() / 1e9;
     StringBuilder b = new StringBuilder();
@@ -78,7 +79,11 @@ final class RunCounters {
     b.append(count(Status.TIMEOUT)).append(" timed out, ");
     b.append(retried).append(" retried");
     if (skipped > 0) {
-      b.append("; ").append(skipped).append(" skipped (done by an earlier run)");
+      b.append("; ").append(skipped).append(" skipped (done by an earlier run");
+      if (skippedNotOk > 0) {
+        b.append(", ").append(skippedNotOk).append(" of them not ok");
+      }
+      b.append(')');
     }
     if (interrupted) {
       b.append("; interrupted: the rest did not run (add --resume to go on)");

@@ -135,9 +135,9 @@ class KillAndResumeTest {
     Map<String, Long> now = LongStream.range(0, LINES).filter(n -> !earlier.containsKey(n))
         .mapToObj(Flaky::expected).collect(Collectors.groupingBy(s -> s, Collectors.counting()));
     assertThat(r.err()).contains(String.format("procpool: %d items in ", ranNow))
-        .contains(String.format("%d ok, %d failed, %d crashed, %d timed out, 0 retried; %d skipped (done by an earlier run)",
+        .contains(String.format("%d ok, %d failed, %d crashed, %d timed out, 0 retried; %d skipped (done by an earlier run, %d of them not ok)",
             now.getOrDefault("ok", 0L), now.getOrDefault("failed", 0L), now.getOrDefault("crashed", 0L),
-            now.getOrDefault("timeout", 0L), earlier.size()));
+            now.getOrDefault("timeout", 0L), earlier.size(), earlier.values().stream().filter(s -> !s.equals("ok")).count()));
     return r;
   }
 }

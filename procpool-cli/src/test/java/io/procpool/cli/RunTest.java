@@ -83,15 +83,20 @@ class RunTest {
   }
 
   @Test
-  void unorderedWritesEveryResultOnce() throws IOException {
-    Path in = Cli.numbers(dir, 0, 300);
+  void unorderedWritesEveryResultOnceAndNamesFailuresByTheirLine() throws IOException {
+    Path in = Cli.numbers(dir, 100, 520); // 194, 291, 388, 485 fail; 507 crashes
     Path out = dir.resolve("out.txt");
     Path log = dir.resolve("run.log");
-    Cli.Result r = Cli.run("run", "--class", SQUARE, "--cp", Cli.testClasses(), "-i", in.toString(), "-o", out.toString(),
-        "--joblog", log.toString(), "--unordered", "-p", "2");
-    assertThat(r.exit()).as(r.err()).isZero();
-    assertThat(Cli.lines(out)).containsExactlyInAnyOrderElementsOf(LongStream.range(0, 300).mapToObj(n -> Long.toString(n * n)).toList());
-    assertThat(Cli.latestStatus(log)).hasSize(300).containsValue("ok").doesNotContainValue("failed");
+    Cli.Result r = Cli.run("run", "--class", FLAKY, "--cp", Cli.testClasses(), "-i", in.toString(), "-o", out.toString(),
+        "--joblog", log.toString(), "--unordered", "-p", "2", "--chunksize", "3");
+    assertThat(r.exit()).as(r.err()).isEqualTo(1);
+    // a crash fails its whole chunk: 507 takes 505 and 506 (lines 405-407, one chunk of 3) with it
+    Map<Long, String> expected = LongStream.range(100, 520).boxed()
+        .collect(Collectors.toMap(n -> n - 100, n -> n == 505 || n == 506 ? "crashed" : Flaky.expected(n)));
+    List<String> ok = LongStream.range(100, 520).filter(n -> expected.get(n - 100).equals("ok")).mapToObj(n -> "sq=" + n * n).toList();
+    assertThat(Cli.lines(out)).containsExactlyInAnyOrderElementsOf(ok);
+    assertThat(Cli.latestStatus(log)).isEqualTo(expected);
+    assertThat(r.err()).contains("procpool: line 94: failed: java.lang.IllegalArgumentException: no good: 194");
   }
 
   @Test
@@ -143,12 +148,12 @@ class RunTest {
     assertThat(Cli.lines(out)).hasSize(9);
 
     Cli.Result again = Cli.run(append(args, "--resume"));
-    assertThat(again.exit()).isZero();
-    assertThat(again.err()).contains("0 items in").contains("10 skipped");
+    assertThat(again.exit()).as("the job still has a failed item").isEqualTo(1);
+    assertThat(again.err()).contains("0 items in").contains("10 skipped (done by an earlier run, 1 of them not ok)");
 
     Cli.Result failedAgain = Cli.run(append(args, "--resume-failed"));
     assertThat(failedAgain.exit()).isEqualTo(1);
-    assertThat(failedAgain.err()).contains("1 items in").contains("0 ok, 1 failed").contains("9 skipped");
+    assertThat(failedAgain.err()).contains("1 items in").contains("0 ok, 1 failed").contains("9 skipped (done by an earlier run)");
     assertThat(Cli.lines(out)).hasSize(9).doesNotHaveDuplicates();
     assertThat(Cli.entries(log)).filteredOn(e -> e.index() == 7).hasSize(2).allMatch(e -> e.status() == Status.FAILED);
   }
