@@ -9,4 +9,4 @@ import java.io.Serializable;
  * @param index the line's position in the input, 0-based (the job log's {@code index})
  * @param text the line without its terminator
  */
-public record InputLine(int position, long index, String text) implements Serializable {}
+record InputLine(int position, long index, String text) implements Serializable {}

@@ -10,4 +10,4 @@ import java.io.Serializable;
  * @param text the user function's result as a string ({@code String.valueOf})
  * @param nanos how long the user function ran, measured in the worker
  */
-public record LineResult(int position, long index, String text, long nanos) implements Serializable {}
+record LineResult(int position, long index, String text, long nanos) implements Serializable {}

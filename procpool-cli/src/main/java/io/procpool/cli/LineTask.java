@@ -10,7 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * instance of it per worker JVM (with its public no-arg constructor, on first use) and applies it to
  * a line. The result goes back as a string, so the caller never needs the user's result classes.
  */
-public final class LineTask implements SerializableFunction<InputLine, LineResult> {
+final class LineTask implements SerializableFunction<InputLine, LineResult> {
   private static final long serialVersionUID = 1L;
   /** One instance of each user class per JVM. */
   private static final Map<String, SerializableFunction<String, ?>> INSTANCES = new ConcurrentHashMap<>();
@@ -23,7 +23,7 @@ public final class LineTask implements SerializableFunction<InputLine, LineResul
    *
    * @param className the fully qualified name of a class that implements {@code SerializableFunction<String, ?>}
    */
-  public LineTask(String className) {
+  LineTask(String className) {
     this.className = className;
   }
 
