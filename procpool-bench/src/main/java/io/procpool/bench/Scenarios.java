@@ -184,7 +184,7 @@ final class Scenarios {
           double[] ms = new double[nRep];
           double[] shut = new double[nRep];
           Set<Integer> distinct = new TreeSet<>();
-          int stuck = 0;
+          int stuck = (int) runs.warmup.get(0)[3];
           for (int i = 0; i < nRep; i++) {
             ms[i] = runs.samples.get(i)[0];
             shut[i] = runs.samples.get(i)[1];
