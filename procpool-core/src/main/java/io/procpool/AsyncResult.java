@@ -41,8 +41,7 @@ public interface AsyncResult<R> extends Future<R> {
    * @param timeout how long to wait at most; zero or negative means do not wait
    * @return whether the result is ready
    * @throws NullPointerException if timeout is null
-   * @throws java.util.concurrent.CancellationException never; a cancelled result is ready
-   * @throws IllegalStateException never
+   * @throws InterruptedException if the calling thread is interrupted while waiting
    */
   boolean waitFor(Duration timeout) throws InterruptedException;
 

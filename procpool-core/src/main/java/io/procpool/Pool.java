@@ -44,6 +44,15 @@ public interface Pool extends AutoCloseable {
   int processes();
 
   /**
+   * Returns a snapshot of the pool's counters: tasks done and failed, worker starts, crashes and
+   * recycles, each live worker's busy, idle and start-up time, and the slowest tasks. Cheap enough
+   * to poll while the pool runs.
+   *
+   * @return the current figures
+   */
+  PoolStats stats();
+
+  /**
    * Applies {@code fn} to every item and returns the results in input order, blocking until all
    * are done. The input is read on the calling thread before any work starts; an exception thrown
    * by its iterator is thrown here as is. Items go to workers in chunks of

@@ -36,7 +36,7 @@ public final class ProcessPool extends AbstractPool {
   private final ProcessBackend backend;
 
   private ProcessPool(Builder b, ProcessBackend backend) {
-    super("process", b.processes, backend);
+    super("process", b.processes, backend, b.progressListener);
     this.backend = backend;
   }
 
@@ -54,7 +54,8 @@ public final class ProcessPool extends AbstractPool {
                 b.jvmOptions,
                 b.javaCommand,
                 b.classpath,
-                b.startTimeout));
+                b.startTimeout,
+                b.outputHandler));
     return new ProcessPool(b, backend);
   }
 
@@ -114,8 +115,35 @@ public final class ProcessPool extends AbstractPool {
     private String javaCommand;
     private String classpath;
     private Duration startTimeout = Duration.ofSeconds(60);
+    private ProgressListener progressListener;
+    private WorkerOutputHandler outputHandler;
 
     private Builder() {}
+
+    /**
+     * Sets a listener that sees the progress of every call on the pool (for progress bars).
+     *
+     * @param listener the listener
+     * @return this builder
+     * @throws NullPointerException if {@code listener} is null
+     */
+    public Builder progressListener(ProgressListener listener) {
+      this.progressListener = Require.notNull(listener, "listener");
+      return this;
+    }
+
+    /**
+     * Routes the workers' stdout and stderr lines to {@code handler} instead of copying them to the
+     * caller's {@code System.out}/{@code System.err} with a worker prefix.
+     *
+     * @param handler receives every line
+     * @return this builder
+     * @throws NullPointerException if {@code handler} is null
+     */
+    public Builder outputHandler(WorkerOutputHandler handler) {
+      this.outputHandler = Require.notNull(handler, "handler");
+      return this;
+    }
 
     /**
      * Sets the number of worker JVMs (default: available processors).
@@ -281,6 +309,8 @@ public final class ProcessPool extends AbstractPool {
       copy.javaCommand = javaCommand;
       copy.classpath = classpath;
       copy.startTimeout = startTimeout;
+      copy.progressListener = progressListener;
+      copy.outputHandler = outputHandler;
       return create(copy);
     }
   }

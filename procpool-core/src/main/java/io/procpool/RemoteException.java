@@ -11,7 +11,9 @@ import java.util.Objects;
 public class RemoteException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
+  /** The original exception's class name. */
   private final String remoteClassName;
+  /** The original exception's message. */
   private final String remoteMessage;
 
   /**

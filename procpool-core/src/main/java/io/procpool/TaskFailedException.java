@@ -15,6 +15,7 @@ package io.procpool;
 public class TaskFailedException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
+  /** The failed item's index, or -1. */
   private final int index;
 
   /**

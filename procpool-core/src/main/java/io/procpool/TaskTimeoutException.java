@@ -11,6 +11,7 @@ import java.util.concurrent.TimeoutException;
 public class TaskTimeoutException extends TimeoutException {
   private static final long serialVersionUID = 1L;
 
+  /** The timeout that expired. */
   private final Duration timeout;
 
   /**

@@ -18,7 +18,7 @@ import io.procpool.internal.thread.ThreadBackend;
 public final class ThreadPool extends AbstractPool {
 
   private ThreadPool(Builder b) {
-    super("threads", b.processes, new ThreadBackend(b.processes, b.initializer));
+    super("threads", b.processes, new ThreadBackend(b.processes, b.initializer), b.progressListener);
   }
 
   /**
@@ -54,8 +54,21 @@ public final class ThreadPool extends AbstractPool {
   public static final class Builder {
     private int processes = Runtime.getRuntime().availableProcessors();
     private SerializableRunnable initializer;
+    private ProgressListener progressListener;
 
     private Builder() {}
+
+    /**
+     * Sets a listener that sees the progress of every call on the pool.
+     *
+     * @param listener the listener
+     * @return this builder
+     * @throws NullPointerException if {@code listener} is null
+     */
+    public Builder progressListener(ProgressListener listener) {
+      this.progressListener = Require.notNull(listener, "listener");
+      return this;
+    }
 
     /**
      * Sets the number of threads (default: available processors).

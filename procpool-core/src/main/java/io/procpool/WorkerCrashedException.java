@@ -9,7 +9,9 @@ package io.procpool;
 public class WorkerCrashedException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
+  /** The worker's process id. */
   private final long pid;
+  /** The worker's exit status. */
   private final int exitCode;
 
   /**

@@ -12,10 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -23,21 +20,23 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class SecurityTest {
 
-  private static List<Path> poolDirs() throws IOException {
-    try (Stream<Path> s = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
-      return s.filter(p -> p.getFileName().toString().startsWith("procpool-") && Files.isDirectory(p)
-          && Files.exists(p.resolve("s"))).collect(Collectors.toList());
+  /** The pool's socket directory, read from a worker's command line ({@code unix:<dir>/s}). */
+  private static Path socketDir(ProcessPool pool) throws IOException {
+    long pid = pool.workerPids().get(0);
+    String cmdline = new String(Files.readAllBytes(Path.of("/proc/" + pid + "/cmdline")), StandardCharsets.UTF_8);
+    for (String arg : cmdline.split("\0")) {
+      if (arg.startsWith("unix:")) {
+        return Path.of(arg.substring(5)).getParent();
+      }
     }
+    throw new AssertionError("no unix socket address in " + cmdline);
   }
 
   @Test
   void socketDirectoryIsPrivateAndAStrangerIsDropped() throws Exception {
-    List<Path> before = poolDirs();
+    Path dir;
     try (ProcessPool pool = ProcessPool.create(1)) {
-      List<Path> dirs = poolDirs();
-      dirs.removeAll(before);
-      assertThat(dirs).hasSize(1);
-      Path dir = dirs.get(0);
+      dir = socketDir(pool);
       assertThat(Files.getPosixFilePermissions(dir))
           .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE);
 
@@ -55,9 +54,7 @@ class SecurityTest {
       }
       assertThat(pool.apply(Tasks::square, 7)).isEqualTo(49);
     }
-    List<Path> after = poolDirs();
-    after.removeAll(before);
-    assertThat(after).as("the socket directory is removed on close").isEmpty();
+    assertThat(dir).as("the socket directory is removed on close").doesNotExist();
   }
 
   @Test

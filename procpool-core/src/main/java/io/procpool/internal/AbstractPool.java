@@ -2,7 +2,10 @@ package io.procpool.internal;
 
 import io.procpool.AsyncResult;
 import io.procpool.Pool;
+import io.procpool.PoolStats;
 import io.procpool.PoolTerminatedException;
+import io.procpool.Progress;
+import io.procpool.ProgressListener;
 import io.procpool.ResultIterator;
 import io.procpool.SerializableBiFunction;
 import io.procpool.SerializableCallable;
@@ -45,11 +48,14 @@ public abstract class AbstractPool implements Pool {
   private final AtomicLong jobIds = new AtomicLong();
   private final ThreadPoolExecutor callbacks;
   private volatile Thread callbackThread;
+  private final Stats stats = new Stats();
+  private final ProgressListener progressListener;
   private int state = RUNNING; // guarded by this
 
-  protected AbstractPool(String kind, int processes, Backend backend) {
+  protected AbstractPool(String kind, int processes, Backend backend, ProgressListener progressListener) {
     this.processes = Require.positive(processes, "processes");
     this.backend = backend;
+    this.progressListener = progressListener;
     this.name = "procpool-" + NamedThreads.nextPoolId() + "-" + kind;
     this.callbacks =
         new ThreadPoolExecutor(
@@ -61,7 +67,39 @@ public abstract class AbstractPool implements Pool {
               return t;
             });
     callbacks.allowCoreThreadTimeOut(true);
-    backend.start(dispatcher, name);
+    dispatcher.observer(this::batchCompleted);
+    backend.start(dispatcher, name, stats);
+  }
+
+  private void batchCompleted(Batch batch, Object[] results) {
+    int failedItems = 0;
+    for (Object r : results) {
+      if (r instanceof Failure) {
+        failedItems++;
+      }
+    }
+    stats.completed.add(results.length - failedItems);
+    stats.failed.add(failedItems);
+    ProgressListener listener = progressListener;
+    if (listener == null) {
+      return;
+    }
+    Job job = batch.job();
+    synchronized (job) {
+      Progress p = job.count(results.length, failedItems);
+      callbacks.execute(() -> {
+        try {
+          listener.onProgress(p);
+        } catch (Throwable t) {
+          org.slf4j.LoggerFactory.getLogger(ProgressListener.class).warn("the progress listener threw", t);
+        }
+      });
+    }
+  }
+
+  @Override
+  public PoolStats stats() {
+    return stats.snapshot(backend.workerStats());
   }
 
   /** The pool's name, as used in its thread names. */
@@ -170,7 +208,7 @@ public abstract class AbstractPool implements Pool {
     int cs = chunksize > 0 ? chunksize : defaultChunksize(input.length);
     AsyncResultImpl<Object> result =
         new AsyncResultImpl<>(what, (Consumer) callback, errorCallback, callbacks);
-    MapJob job = new MapJob(jobIds.incrementAndGet(), (SerializableFunction<Object, Object>) fn, input.length, false, result);
+    MapJob job = new MapJob(jobIds.incrementAndGet(), what, (SerializableFunction<Object, Object>) fn, input.length, false, result);
     if (input.length > 0) {
       prepareAndSubmit(job, input, cs);
     }
@@ -295,7 +333,7 @@ public abstract class AbstractPool implements Pool {
     Require.notNull(fn, "fn");
     checkRunning();
     AsyncResultImpl<Object> result = new AsyncResultImpl<>(what, (Consumer) callback, errorCallback, callbacks);
-    MapJob job = new MapJob(jobIds.incrementAndGet(), (SerializableFunction<Object, Object>) fn, 1, true, result);
+    MapJob job = new MapJob(jobIds.incrementAndGet(), what, (SerializableFunction<Object, Object>) fn, 1, true, result);
     prepareAndSubmit(job, new Object[] {arg}, 1);
     return (AsyncResultImpl) result;
   }

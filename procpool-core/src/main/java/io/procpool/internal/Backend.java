@@ -15,7 +15,10 @@ public interface Backend {
    *
    * @throws io.procpool.WorkerStartException if the workers cannot be started
    */
-  void start(Dispatcher dispatcher, String poolName);
+  void start(Dispatcher dispatcher, String poolName, Stats stats);
+
+  /** Figures of the live workers, for {@link io.procpool.Pool#stats()}; thread-safe. */
+  java.util.List<io.procpool.PoolStats.WorkerStats> workerStats();
 
   /**
    * Prepares a job on the submitting thread, before its batches are queued (the process backend

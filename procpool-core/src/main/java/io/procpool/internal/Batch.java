@@ -71,7 +71,7 @@ public final class Batch {
     try {
       job.onBatch(this, results);
     } finally {
-      dispatcher.completed(this);
+      dispatcher.completed(this, results);
     }
     return true;
   }

@@ -10,6 +10,35 @@ import java.util.Map;
 public final class Calls {
   private Calls() {}
 
+  private static final ClassValue<Boolean> STATELESS =
+      new ClassValue<>() {
+        @Override
+        protected Boolean computeValue(Class<?> c) {
+          return c.isSynthetic() && c.getName().contains("$$Lambda") && c.getDeclaredFields().length == 0;
+        }
+      };
+
+  /**
+   * A key that identifies {@code fn}'s serialized form without serializing it, when that form
+   * cannot change: a lambda or method reference that captures nothing (its class has no fields),
+   * possibly inside this class's adapters. Returns null for anything else.
+   */
+  public static Object statelessKey(Object fn) {
+    Object inner = fn;
+    Class<?> wrapper = null;
+    if (fn instanceof CallTask) {
+      wrapper = CallTask.class;
+      inner = ((CallTask) fn).inner();
+    } else if (fn instanceof StarCall) {
+      wrapper = StarCall.class;
+      inner = ((StarCall) fn).inner();
+    }
+    if (!STATELESS.get(inner.getClass())) {
+      return null;
+    }
+    return wrapper == null ? inner.getClass() : java.util.List.of(wrapper, inner.getClass());
+  }
+
   /** A starmap argument: key and value of the caller's entry, carried by the pool itself. */
   public static final class Pair implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -36,12 +65,17 @@ public final class Calls {
   }
 
   /** Runs a no-argument task, ignoring the (null) item. */
-  static final class CallTask implements SerializableFunction<Object, Object> {
+  public static final class CallTask implements SerializableFunction<Object, Object> {
     private static final long serialVersionUID = 1L;
     private final SerializableCallable<?> task;
 
     CallTask(SerializableCallable<?> task) {
       this.task = task;
+    }
+
+    /** The wrapped task. */
+    public Object inner() {
+      return task;
     }
 
     @Override
@@ -51,13 +85,18 @@ public final class Calls {
   }
 
   /** Applies a two-argument function to a {@link Pair}. */
-  static final class StarCall implements SerializableFunction<Object, Object> {
+  public static final class StarCall implements SerializableFunction<Object, Object> {
     private static final long serialVersionUID = 1L;
     private final SerializableBiFunction<Object, Object, ?> fn;
 
     @SuppressWarnings("unchecked")
     StarCall(SerializableBiFunction<?, ?, ?> fn) {
       this.fn = (SerializableBiFunction<Object, Object, ?>) fn;
+    }
+
+    /** The wrapped function. */
+    public Object inner() {
+      return fn;
     }
 
     @Override

@@ -137,7 +137,22 @@ public final class Dispatcher {
     }
   }
 
-  void completed(Batch batch) {
+  /** Sees every batch once it has completed, outside the dispatcher's lock. */
+  interface Observer {
+    void batchCompleted(Batch batch, Object[] results);
+  }
+
+  private volatile Observer observer;
+
+  void observer(Observer o) {
+    observer = o;
+  }
+
+  void completed(Batch batch, Object[] results) {
+    Observer o = observer;
+    if (o != null) {
+      o.batchCompleted(batch, results);
+    }
     lock.lock();
     try {
       outstanding.remove(batch);

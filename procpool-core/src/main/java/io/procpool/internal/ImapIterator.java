@@ -60,7 +60,7 @@ final class ImapIterator<R> extends Job implements ResultIterator<R> {
       boolean ordered,
       int lookahead,
       Function<Object, Object> mapInput) {
-    super(id, fn);
+    super(id, ordered ? "imap" : "imapUnordered", fn);
     this.pool = pool;
     this.input = input;
     this.chunksize = chunksize;
@@ -149,6 +149,16 @@ final class ImapIterator<R> extends Job implements ResultIterator<R> {
     return new IllegalStateException(
         "the pool was closed or terminated before the input of imap was fully read ("
             + submitted + " items were submitted and their results returned)", cause);
+  }
+
+  @Override
+  long total() {
+    lock.lock();
+    try {
+      return inputDone ? read : -1;
+    } finally {
+      lock.unlock();
+    }
   }
 
   @Override

@@ -8,14 +8,35 @@ import io.procpool.SerializableFunction;
  */
 public abstract class Job {
   private final long id;
+  private final String operation;
   private final SerializableFunction<Object, Object> fn;
+  // progress, guarded by this
+  private long itemsEnded;
+  private long itemsFailed;
   private volatile boolean abandoned;
   /** Backend-specific prepared form of the function (the process backend's encoded bytes). */
   private volatile Object prepared;
 
-  protected Job(long id, SerializableFunction<Object, Object> fn) {
+  protected Job(long id, String operation, SerializableFunction<Object, Object> fn) {
     this.id = id;
+    this.operation = operation;
     this.fn = fn;
+  }
+
+  /** The pool method that made this job ("map", "imap", "apply", ...). */
+  public String operation() {
+    return operation;
+  }
+
+  /** The number of items, or -1 while a lazy input is not fully read. */
+  abstract long total();
+
+  /** Counts one ended batch and returns the job's progress after it; call under the job's lock. */
+  io.procpool.Progress count(int ended, int failed) {
+    itemsEnded += ended;
+    itemsFailed += failed;
+    long total = total();
+    return new io.procpool.Progress(id, operation, itemsEnded, itemsFailed, total, total >= 0 && itemsEnded >= total);
   }
 
   public long id() {

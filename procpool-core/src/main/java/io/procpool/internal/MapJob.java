@@ -17,8 +17,8 @@ final class MapJob extends Job {
   private final boolean single;
   private int remaining;
 
-  MapJob(long id, SerializableFunction<Object, Object> fn, int size, boolean single, AsyncResultImpl<Object> result) {
-    super(id, fn);
+  MapJob(long id, String operation, SerializableFunction<Object, Object> fn, int size, boolean single, AsyncResultImpl<Object> result) {
+    super(id, operation, fn);
     this.results = new Object[size];
     this.remaining = size;
     this.single = single;
@@ -27,6 +27,11 @@ final class MapJob extends Job {
     if (size == 0) {
       result.succeed(new ArrayList<>());
     }
+  }
+
+  @Override
+  long total() {
+    return results.length;
   }
 
   @Override

@@ -65,6 +65,14 @@ final class FrameChannel implements AutoCloseable {
     }
   }
 
+  /** Writes complete frames (each with its length and type) that the caller built in one buffer. */
+  synchronized void writeFrames(byte[] frames, int len) throws IOException {
+    ByteBuffer b = ByteBuffer.wrap(frames, 0, len);
+    while (b.hasRemaining()) {
+      channel.write(b);
+    }
+  }
+
   /** Writes a frame with an empty body. */
   void write(byte type) throws IOException {
     write(type, new byte[0], 0);

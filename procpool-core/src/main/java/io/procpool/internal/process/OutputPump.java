@@ -11,7 +11,8 @@ import java.util.List;
 
 /**
  * Copies one output stream of a worker (stdout or stderr) to the caller's stream, line by line,
- * each line prefixed with the worker's id, and keeps the last lines for crash reports. Runs on its
+ * each line prefixed with the worker's id (or hands the lines to the user's handler), and keeps the
+ * last lines for crash reports. Runs on its
  * own daemon thread until the stream ends (when the worker exits).
  */
 final class OutputPump implements Runnable {
@@ -20,13 +21,17 @@ final class OutputPump implements Runnable {
   private final InputStream in;
   private final boolean stderr;
   private final String prefix;
+  private final int workerId;
+  private final io.procpool.WorkerOutputHandler handler;
   private final ArrayDeque<String> last = new ArrayDeque<>();
   private final Thread thread;
 
-  OutputPump(InputStream in, boolean stderr, String prefix, String threadName) {
+  OutputPump(InputStream in, boolean stderr, String prefix, int workerId, io.procpool.WorkerOutputHandler handler, String threadName) {
     this.in = in;
     this.stderr = stderr;
     this.prefix = prefix;
+    this.workerId = workerId;
+    this.handler = handler;
     this.thread = new Thread(this, threadName);
     thread.setDaemon(true);
     thread.start();
@@ -66,6 +71,14 @@ final class OutputPump implements Runnable {
         last.removeFirst();
       }
       last.addLast(s);
+    }
+    if (handler != null) {
+      try {
+        handler.onLine(workerId, stderr, s);
+      } catch (RuntimeException e) {
+        org.slf4j.LoggerFactory.getLogger(OutputPump.class).warn("the worker output handler threw", e);
+      }
+      return;
     }
     PrintStream target = stderr ? System.err : System.out;
     target.println(prefix + s);

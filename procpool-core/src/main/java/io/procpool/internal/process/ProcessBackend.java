@@ -6,9 +6,11 @@ import io.procpool.WorkerCrashedException;
 import io.procpool.WorkerStartException;
 import io.procpool.internal.Backend;
 import io.procpool.internal.Batch;
+import io.procpool.internal.Calls;
 import io.procpool.internal.Dispatcher;
 import io.procpool.internal.Failure;
 import io.procpool.internal.Job;
+import io.procpool.internal.Stats;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -77,6 +79,7 @@ public final class ProcessBackend implements Backend {
     final String javaCommand;
     final String classpath;
     final Duration startTimeout;
+    final io.procpool.WorkerOutputHandler outputHandler;
 
     public Settings(
         int processes,
@@ -89,7 +92,8 @@ public final class ProcessBackend implements Backend {
         List<String> jvmOptions,
         String javaCommand,
         String classpath,
-        Duration startTimeout) {
+        Duration startTimeout,
+        io.procpool.WorkerOutputHandler outputHandler) {
       this.processes = processes;
       this.initializer = initializer;
       this.maxTasksPerChild = maxTasksPerChild;
@@ -101,6 +105,7 @@ public final class ProcessBackend implements Backend {
       this.javaCommand = javaCommand;
       this.classpath = classpath;
       this.startTimeout = startTimeout;
+      this.outputHandler = outputHandler;
     }
   }
 
@@ -123,6 +128,8 @@ public final class ProcessBackend implements Backend {
   private final List<WorkerHandle> workers = new ArrayList<>();
   private final Map<Integer, WorkerHandle> connecting = new HashMap<>();
   private final Map<FunctionBytes, Long> functionKeys = WorkerMain.lruMap(256);
+  /** Encoded lambdas that capture nothing, by {@link Calls#statelessKey}: no serialization per call. */
+  private final Map<Object, EncodedFunction> statelessFunctions = WorkerMain.lruMap(256);
   private int nextWorkerId;
   private long nextFunctionKey;
   private boolean shuttingDown;
@@ -131,6 +138,7 @@ public final class ProcessBackend implements Backend {
   private WorkerStartException broken;
 
   private Dispatcher dispatcher;
+  private Stats stats;
   private String poolName;
   private byte[] initializerBytes;
   private Path dir;
@@ -151,8 +159,9 @@ public final class ProcessBackend implements Backend {
   // ------------------------------------------------------------------ start
 
   @Override
-  public void start(Dispatcher dispatcher, String poolName) {
+  public void start(Dispatcher dispatcher, String poolName, Stats stats) {
     this.dispatcher = dispatcher;
+    this.stats = stats;
     this.poolName = poolName;
     try {
       initializerBytes = settings.initializer == null ? new byte[0] : codec.encodeObject(settings.initializer);
@@ -283,8 +292,8 @@ public final class ProcessBackend implements Backend {
         new WorkerHandle(
             id,
             p,
-            new OutputPump(p.getInputStream(), false, prefix, poolName + "-worker-" + id + "-stdout"),
-            new OutputPump(p.getErrorStream(), true, prefix, poolName + "-worker-" + id + "-stderr"));
+            new OutputPump(p.getInputStream(), false, prefix, id, settings.outputHandler, poolName + "-worker-" + id + "-stdout"),
+            new OutputPump(p.getErrorStream(), true, prefix, id, settings.outputHandler, poolName + "-worker-" + id + "-stderr"));
     synchronized (lock) {
       connecting.put(id, w);
     }
@@ -379,6 +388,8 @@ public final class ProcessBackend implements Backend {
     w.writer.setDaemon(true);
     w.reader.start();
     w.writer.start();
+    w.connectedAtNanos = System.nanoTime();
+    stats.workersStarted.increment();
     if (w.connected.complete(io)) {
       synchronized (lock) {
         consecutiveStartFailures = 0;
@@ -390,59 +401,90 @@ public final class ProcessBackend implements Backend {
 
   // ------------------------------------------------------------------ per-worker threads
 
+  /**
+   * Sends batches to one worker while its window has room, several frames per write when batches
+   * are queued. The window adapts to how long the worker's batches take (see
+   * {@link WorkerHandle#window}).
+   */
   private void writeLoop(WorkerHandle w) {
     Map<Integer, Throwable> failures = new HashMap<>();
+    Buf out = new Buf(64 * 1024);
     try {
       while (true) {
-        w.credits.acquire();
         synchronized (w) {
-          if (w.dead || (settings.maxTasksPerChild > 0 && w.itemsSent >= settings.maxTasksPerChild)) {
-            return; // the worker retires after what it has; the supervisor replaces it
+          while (!w.dead && !retiring(w) && w.inflight.size() >= w.window) {
+            w.wait();
+          }
+          if (w.dead || retiring(w)) {
+            return; // a retiring worker leaves after what it has; the supervisor replaces it
           }
         }
         Batch b = dispatcher.take();
         if (b == null) {
           return;
         }
-        if (b.job().abandoned()) {
-          b.fail(new CancellationException("the caller no longer wants this result"));
-          w.credits.release();
-          continue;
-        }
-        EncodedFunction fn = (EncodedFunction) b.job().prepared();
-        Buf out = new Buf(64 + fn.bytes.length + 16 * b.size());
-        out.writeLong(b.id()).writeLong(fn.key);
-        if (w.knownFunctions.get(fn.key) == null) {
-          w.knownFunctions.put(fn.key, Boolean.TRUE);
-          out.writeInt(fn.bytes.length);
-          out.write(fn.bytes, 0, fn.bytes.length);
-        } else {
-          out.writeInt(-1);
-        }
-        failures.clear();
-        codec.writeValues(
-            out,
-            b.items(),
-            (i, e) -> {
-              failures.put(i, e);
-              return WireCodec.SKIPPED;
-            });
-        synchronized (w) {
-          if (w.dead) {
-            dispatcher.requeue(b);
-            return;
+        out.reset();
+        while (b != null) {
+          if (b.job().abandoned()) {
+            b.fail(new CancellationException("the caller no longer wants this result"));
+          } else {
+            int mark = out.size();
+            out.writeInt(0).writeByte(Protocol.BATCH);
+            encodeBatch(w, b, out, failures);
+            out.putInt(mark, out.size() - mark - 4);
+            synchronized (w) {
+              if (w.dead) {
+                out.truncate(mark);
+                dispatcher.requeue(b);
+                break;
+              }
+              if (w.inflight.isEmpty()) {
+                w.headSinceNanos = System.nanoTime();
+                w.interruptSent = false;
+              }
+              w.inflight.put(b.id(), b);
+              w.itemsSent += b.size();
+              if (!failures.isEmpty()) {
+                w.localFailures.put(b.id(), new HashMap<>(failures));
+              }
+              if (w.inflight.size() >= w.window || retiring(w) || out.size() > 256 * 1024) {
+                break;
+              }
+            }
           }
-          w.inflight.put(b.id(), b);
-          w.itemsSent += b.size();
-          if (!failures.isEmpty()) {
-            w.localFailures.put(b.id(), new HashMap<>(failures));
-          }
+          b = dispatcher.poll();
         }
-        w.io.write(Protocol.BATCH, out.array(), out.size());
+        if (out.size() > 0) {
+          w.io.writeFrames(out.array(), out.size());
+        }
       }
     } catch (InterruptedException | IOException e) {
       // the worker died or the pool is stopping; the supervisor takes care of its batches
     }
+  }
+
+  private boolean retiring(WorkerHandle w) {
+    return settings.maxTasksPerChild > 0 && w.itemsSent >= settings.maxTasksPerChild;
+  }
+
+  private void encodeBatch(WorkerHandle w, Batch b, Buf out, Map<Integer, Throwable> failures) {
+    EncodedFunction fn = (EncodedFunction) b.job().prepared();
+    out.writeLong(b.id()).writeLong(fn.key);
+    if (w.knownFunctions.get(fn.key) == null) {
+      w.knownFunctions.put(fn.key, Boolean.TRUE);
+      out.writeInt(fn.bytes.length);
+      out.write(fn.bytes, 0, fn.bytes.length);
+    } else {
+      out.writeInt(-1);
+    }
+    failures.clear();
+    codec.writeValues(
+        out,
+        b.items(),
+        (i, e) -> {
+          failures.put(i, e);
+          return WireCodec.SKIPPED;
+        });
   }
 
   private void readLoop(WorkerHandle w) {
@@ -452,14 +494,6 @@ public final class ProcessBackend implements Backend {
         switch (f.type) {
           case Protocol.READY:
             onReady(w, f);
-            break;
-          case Protocol.STARTED:
-            long started = f.reader().readLong();
-            synchronized (w) {
-              w.runningBatch = started;
-              w.runningSinceNanos = System.nanoTime();
-              w.interruptSent = false;
-            }
             break;
           case Protocol.RESULT:
             onResult(w, f);
@@ -488,6 +522,10 @@ public final class ProcessBackend implements Backend {
 
   private void onReady(WorkerHandle w, FrameChannel.Frame f) throws IOException {
     In in = f.reader();
+    synchronized (w) {
+      w.ready = true;
+      w.headSinceNanos = System.nanoTime();
+    }
     if (in.readByte() == 1) {
       return;
     }
@@ -499,7 +537,9 @@ public final class ProcessBackend implements Backend {
   private void onResult(WorkerHandle w, FrameChannel.Frame f) throws IOException {
     In in = f.reader();
     long id = in.readLong();
-    long next = in.readLong();
+    long batchNanos = in.readLong();
+    int slowestIndex = in.readInt();
+    long slowestNanos = in.readLong();
     Object[] results;
     Exception decodeError = null;
     try {
@@ -515,14 +555,19 @@ public final class ProcessBackend implements Backend {
       b = w.inflight.remove(id);
       local = w.localFailures.remove(id);
       timedOut = w.timedOut.remove(id);
-      w.runningBatch = next;
-      w.runningSinceNanos = System.nanoTime();
+      w.headSinceNanos = System.nanoTime();
       w.interruptSent = false;
+      w.busyNanos += batchNanos;
+      if (b != null) {
+        w.tasksDone += b.size();
+      }
+      w.batchDone(batchNanos);
+      w.notifyAll();
     }
-    w.credits.release();
     if (b == null) {
       return; // already failed (timeout) or terminated
     }
+    stats.taskTimed(b.job(), b.start() + slowestIndex, slowestNanos, w.id);
     if (timedOut) {
       retryOrFail(b, timeoutException(), w);
       return;
@@ -566,17 +611,19 @@ public final class ProcessBackend implements Backend {
       long interrupt = -1;
       Batch kill = null;
       synchronized (w) {
-        if (w.dead || w.runningBatch < 0) {
+        Batch running = w.running();
+        if (w.dead || running == null) {
           continue;
         }
-        long elapsed = now - w.runningSinceNanos;
+        long elapsed = now - w.headSinceNanos;
         if (!w.interruptSent && elapsed > limit) {
           w.interruptSent = true;
           w.interruptSentNanos = now;
-          w.timedOut.add(w.runningBatch);
-          interrupt = w.runningBatch;
+          w.timedOut.add(running.id());
+          interrupt = running.id();
         } else if (w.interruptSent && now - w.interruptSentNanos > grace) {
-          kill = w.inflight.remove(w.runningBatch);
+          kill = w.inflight.remove(running.id());
+          w.runningTaken = true;
           w.dead = true; // no new batches; onExit finishes the rest
         }
       }
@@ -589,7 +636,6 @@ public final class ProcessBackend implements Backend {
         }
       } else if (kill != null || w.isDead()) {
         if (kill != null) {
-          w.credits.release();
           retryOrFail(kill, timeoutException(), w);
         }
         LOG.warn("{}: {} ran a task past the timeout of {} ms and ignored the interrupt; killing it",
@@ -662,6 +708,9 @@ public final class ProcessBackend implements Backend {
         dispatcher.requeue(b);
       }
     }
+    if (wasAttached && !shuttingDown()) {
+      (clean ? stats.workersRecycled : stats.workersCrashed).increment();
+    }
     if (wasAttached) {
       if (clean) {
         LOG.debug("{}: {} retired: {}", poolName, w.label(), leaveReason);
@@ -679,7 +728,11 @@ public final class ProcessBackend implements Backend {
    * otherwise it fails with {@code cause}.
    */
   private void retryOrFail(Batch b, Throwable cause, WorkerHandle w) {
+    if (cause instanceof TaskTimeoutException) {
+      stats.timedOut.increment();
+    }
     if (settings.retries > 0 && !b.isCompleted() && b.retried() <= settings.retries) {
+      stats.retried.increment();
       LOG.info("{}: retrying {} after {}: {}", poolName, b, w.label(), cause.getMessage());
       dispatcher.requeue(b);
     } else {
@@ -833,6 +886,17 @@ public final class ProcessBackend implements Backend {
     if (b != null) {
       throw new WorkerStartException("the pool has no worker left and cannot start new ones: " + b.getMessage(), b);
     }
+    Object stateless = Calls.statelessKey(job.fn());
+    if (stateless != null) {
+      EncodedFunction known;
+      synchronized (lock) {
+        known = statelessFunctions.get(stateless);
+      }
+      if (known != null) {
+        job.prepared(known);
+        return;
+      }
+    }
     byte[] bytes = codec.encodeObject(job.fn());
     FunctionBytes fb = new FunctionBytes(bytes);
     long key;
@@ -844,7 +908,13 @@ public final class ProcessBackend implements Backend {
       }
       key = k;
     }
-    job.prepared(new EncodedFunction(key, bytes));
+    EncodedFunction encoded = new EncodedFunction(key, bytes);
+    if (stateless != null) {
+      synchronized (lock) {
+        statelessFunctions.put(stateless, encoded);
+      }
+    }
+    job.prepared(encoded);
   }
 
   /** Function bytes as a map key (content equality). */
@@ -1012,6 +1082,31 @@ public final class ProcessBackend implements Backend {
   public boolean ownsThread(Thread thread) {
     String n = thread.getName();
     return poolName != null && n.startsWith(poolName + "-");
+  }
+
+  @Override
+  public List<io.procpool.PoolStats.WorkerStats> workerStats() {
+    List<WorkerHandle> snapshot;
+    synchronized (lock) {
+      snapshot = new ArrayList<>(workers);
+    }
+    long now = System.nanoTime();
+    List<io.procpool.PoolStats.WorkerStats> out = new ArrayList<>();
+    for (WorkerHandle w : snapshot) {
+      boolean busy;
+      long done;
+      long busyNanos;
+      synchronized (w) {
+        busy = w.running() != null;
+        done = w.tasksDone;
+        busyNanos = w.busyNanos;
+      }
+      long up = now - w.connectedAtNanos;
+      out.add(new io.procpool.PoolStats.WorkerStats(w.id, w.pid, busy, done,
+          Duration.ofNanos(w.connectedAtNanos - w.launchedAtNanos), Duration.ofNanos(busyNanos),
+          Duration.ofNanos(Math.max(0, up - busyNanos))));
+    }
+    return out;
   }
 
   /** Process ids of the live workers, for tests and stats. */

@@ -22,9 +22,10 @@ final class Protocol {
   static final byte HELLO = 10;
   /** {@code byte ok, [failure value if not ok]}: the initializer ran. */
   static final byte READY = 11;
-  /** {@code long batchId}: the worker started that batch. */
-  static final byte STARTED = 12;
-  /** {@code long batchId, long nextStartedBatchId (-1 none), values}. */
+  /**
+   * {@code long batchId, long batchNanos, int slowestItem, long slowestItemNanos, values}. A worker runs batches in arrival order without gaps, so the
+   * pool knows that the oldest batch without a result is the one running.
+   */
   static final byte RESULT = 13;
   /** {@code string reason}: the worker leaves on purpose after this frame. */
   static final byte BYE = 14;

@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Semaphore;
 
 /**
  * The pool's side of one worker JVM: its process, connection, output pumps, and the batches it
@@ -15,8 +14,12 @@ import java.util.concurrent.Semaphore;
  * no I/O happens while it is held.
  */
 final class WorkerHandle {
-  /** Batches sent ahead to a worker: one running plus this many queued in the worker. */
-  static final int PREFETCH = 2;
+  /** The smallest window: one batch running, one waiting in the worker. */
+  static final int MIN_WINDOW = 2;
+  /** The largest window, for batches that take microseconds. */
+  static final int MAX_WINDOW = 64;
+  /** How much work (by the recent average) the window aims to keep queued in a worker. */
+  static final long QUEUED_WORK_NANOS = 2_000_000;
 
   final int id;
   final Process process;
@@ -24,10 +27,10 @@ final class WorkerHandle {
   final OutputPump stdout;
   final OutputPump stderr;
   final CompletableFuture<FrameChannel> connected = new CompletableFuture<>();
-  final Semaphore credits = new Semaphore(PREFETCH);
   /** Mirror of the worker's function cache (same capacity, same access order); writer thread only. */
   final Map<Long, Boolean> knownFunctions = WorkerMain.lruMap(WorkerMain.FUNCTION_CACHE);
   final long launchedAtNanos = System.nanoTime();
+  volatile long connectedAtNanos;
 
   volatile FrameChannel io;
   volatile Thread reader;
@@ -37,8 +40,12 @@ final class WorkerHandle {
   final LinkedHashMap<Long, Batch> inflight = new LinkedHashMap<>();
   final Map<Long, Map<Integer, Throwable>> localFailures = new HashMap<>();
   final java.util.Set<Long> timedOut = new java.util.HashSet<>();
-  long runningBatch = -1;
-  long runningSinceNanos;
+  /** The worker has run its initializer: from now on the oldest batch in flight is running. */
+  boolean ready;
+  /** When the oldest batch in flight became the one running. */
+  long headSinceNanos;
+  /** The running batch was taken away (timed out, worker being killed): what is left never started. */
+  boolean runningTaken;
   boolean interruptSent;
   long interruptSentNanos;
   boolean dead;
@@ -46,6 +53,15 @@ final class WorkerHandle {
   String leaveReason;
   String exitNote;
   int itemsSent;
+  /**
+   * How many batches the worker may hold (running + queued in it). Starts at {@link #MIN_WINDOW};
+   * grows while batches are quick, so that round trips overlap, and shrinks for slow ones, so that
+   * one worker does not hoard work another could run.
+   */
+  int window = MIN_WINDOW;
+  double avgBatchNanos = -1;
+  long tasksDone;
+  long busyNanos;
 
   WorkerHandle(int id, Process process, OutputPump stdout, OutputPump stderr) {
     this.id = id;
@@ -59,19 +75,32 @@ final class WorkerHandle {
     return "worker-" + id + " (pid " + pid + ")";
   }
 
+  /** The batch the worker is running (the oldest without a result), or null. */
+  synchronized Batch running() {
+    return ready && !runningTaken && !leaving && !inflight.isEmpty() ? inflight.values().iterator().next() : null;
+  }
+
   /** Marks the worker dead and hands back what it held: [0] the running batch or null, [1..] the rest. */
   synchronized List<Batch> takeAllOnDeath() {
+    Batch running = running();
     dead = true;
     List<Batch> out = new ArrayList<>(inflight.size() + 1);
-    out.add(inflight.get(runningBatch));
+    out.add(running);
     for (Batch b : inflight.values()) {
-      if (b.id() != runningBatch) {
+      if (b != running) {
         out.add(b);
       }
     }
     inflight.clear();
     localFailures.clear();
     return out;
+  }
+
+  /** Updates the average batch time and the window; call under this object's monitor. */
+  void batchDone(long batchNanos) {
+    avgBatchNanos = avgBatchNanos < 0 ? batchNanos : 0.7 * avgBatchNanos + 0.3 * batchNanos;
+    long fit = (long) (QUEUED_WORK_NANOS / Math.max(avgBatchNanos, 1000.0));
+    window = (int) Math.max(MIN_WINDOW, Math.min(MAX_WINDOW, fit));
   }
 
   synchronized boolean isDead() {

@@ -20,7 +20,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 /**
  * The entry point of a worker JVM. Threads: {@code main} connects, then reads frames from the pool
  * into a local queue; {@code procpool-task} runs the initializer and then the batches, one at a
- * time, and writes their results; {@code procpool-lifeline} exits the JVM when stdin reaches EOF or
+ * time and strictly in arrival order (the pool relies on that order to know which batch runs),
+ * and writes their results; {@code procpool-lifeline} exits the JVM when stdin reaches EOF or
  * the parent process is gone. stdout and stderr belong to user code.
  *
  * <p>Arguments: {@code workerId address parentPid}; the pool's token comes in the environment.
@@ -40,6 +41,9 @@ public final class WorkerMain {
   private volatile Thread taskThread;
   private volatile long currentBatch = -1;
   private volatile boolean leaving;
+  /** The slowest item of the last batch (task thread only). */
+  private int slowestIndex;
+  private long slowestNanos;
   /** Guards {@code inUserCode}: the task thread is interrupted only while it runs user code, never during I/O. */
   private final Object interruptLock = new Object();
   private boolean inUserCode;
@@ -258,23 +262,18 @@ public final class WorkerMain {
   private void taskLoop() {
     Throwable initFailure = runInitializer();
     int done = 0;
-    BatchMessage next = null;
     try {
       while (true) {
-        Object msg = next != null ? next : queue.take();
-        boolean announced = next != null;
-        next = null;
+        Object msg = queue.take();
         if (msg == SHUTDOWN) {
           leave("shutdown");
           return;
         }
         BatchMessage batch = (BatchMessage) msg;
         currentBatch = batch.batchId;
-        if (!announced) {
-          Buf started = new Buf(8).writeLong(batch.batchId);
-          io.write(Protocol.STARTED, started.array(), started.size());
-        }
+        long t0 = System.nanoTime();
         Object[] results = runBatch(batch, initFailure);
+        long batchNanos = System.nanoTime() - t0;
         currentBatch = -1;
         done += results.length;
         String retire = null;
@@ -285,19 +284,7 @@ public final class WorkerMain {
         } else if (maxHeap > 0) {
           retire = heapAboveLimit();
         }
-        long nextId = -1;
-        if (retire == null) {
-          Object peek = queue.poll();
-          if (peek instanceof BatchMessage) {
-            next = (BatchMessage) peek;
-            nextId = next.batchId;
-            currentBatch = nextId;
-          } else if (peek == SHUTDOWN) {
-            next = null;
-            queue.put(SHUTDOWN);
-          }
-        }
-        Buf out = new Buf(256).writeLong(batch.batchId).writeLong(nextId);
+        Buf out = new Buf(256).writeLong(batch.batchId).writeLong(batchNanos).writeInt(slowestIndex).writeLong(slowestNanos);
         codec.writeValues(out, results, (i, e) -> new Failure(resultError(e)));
         io.write(Protocol.RESULT, out.array(), out.size());
         if (retire != null) {
@@ -401,8 +388,11 @@ public final class WorkerMain {
         fnFailure = entry.failure;
       }
     }
+    slowestIndex = -1;
+    slowestNanos = -1;
     for (int i = 0; i < args.length; i++) {
       Object arg = args[i];
+      long t0 = System.nanoTime();
       if (arg == WireCodec.SKIPPED) {
         results[i] = null; // the parent fails this item itself
       } else if (arg instanceof Failure) {
@@ -423,6 +413,11 @@ public final class WorkerMain {
           }
           Thread.interrupted();
         }
+      }
+      long took = System.nanoTime() - t0;
+      if (took > slowestNanos) {
+        slowestNanos = took;
+        slowestIndex = i;
       }
       args[i] = null;
     }

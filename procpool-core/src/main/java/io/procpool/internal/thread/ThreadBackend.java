@@ -1,5 +1,6 @@
 package io.procpool.internal.thread;
 
+import io.procpool.PoolStats;
 import io.procpool.PoolTerminatedException;
 import io.procpool.SerializableRunnable;
 import io.procpool.internal.Backend;
@@ -7,6 +8,10 @@ import io.procpool.internal.Batch;
 import io.procpool.internal.Dispatcher;
 import io.procpool.internal.Failure;
 import io.procpool.internal.Job;
+import io.procpool.internal.Stats;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,7 +29,11 @@ public final class ThreadBackend implements Backend {
   private final SerializableRunnable initializer;
   private Thread[] threads;
   private Dispatcher dispatcher;
+  private Stats stats;
   private volatile boolean killed;
+  private final long startedNanos = System.nanoTime();
+  /** Per-thread figures: [0] items done, [1] busy nanos, [2] 1 while running a batch. */
+  private long[][] figures;
 
   public ThreadBackend(int size, SerializableRunnable initializer) {
     this.size = size;
@@ -32,20 +41,44 @@ public final class ThreadBackend implements Backend {
   }
 
   @Override
-  public void start(Dispatcher dispatcher, String poolName) {
+  public void start(Dispatcher dispatcher, String poolName, Stats stats) {
     this.dispatcher = dispatcher;
+    this.stats = stats;
     threads = new Thread[size];
+    figures = new long[size][3];
     for (int i = 0; i < size; i++) {
-      Thread t = new Thread(this::work, poolName + "-worker-" + (i + 1));
+      int id = i + 1;
+      Thread t = new Thread(() -> work(id), poolName + "-worker-" + id);
       t.setDaemon(true);
       threads[i] = t;
     }
     for (Thread t : threads) {
       t.start();
     }
+    stats.workersStarted.add(size);
   }
 
-  private void work() {
+  @Override
+  public List<PoolStats.WorkerStats> workerStats() {
+    List<PoolStats.WorkerStats> out = new ArrayList<>();
+    long pid = ProcessHandle.current().pid();
+    long up = System.nanoTime() - startedNanos;
+    for (int i = 0; i < size; i++) {
+      long done;
+      long busy;
+      boolean running;
+      synchronized (figures[i]) {
+        done = figures[i][0];
+        busy = figures[i][1];
+        running = figures[i][2] == 1;
+      }
+      out.add(new PoolStats.WorkerStats(i + 1, pid, running, done, Duration.ZERO, Duration.ofNanos(busy),
+          Duration.ofNanos(Math.max(0, up - busy))));
+    }
+    return out;
+  }
+
+  private void work(int id) {
     Throwable initFailure = null;
     if (initializer != null) {
       try {
@@ -72,15 +105,28 @@ public final class ThreadBackend implements Backend {
         batch.fail(new java.util.concurrent.CancellationException("abandoned by the caller"));
         continue;
       }
-      run(batch, initFailure);
+      long[] mine = figures[id - 1];
+      synchronized (mine) {
+        mine[2] = 1;
+      }
+      long t0 = System.nanoTime();
+      run(batch, initFailure, id);
+      synchronized (mine) {
+        mine[0] += batch.size();
+        mine[1] += System.nanoTime() - t0;
+        mine[2] = 0;
+      }
     }
   }
 
-  private void run(Batch batch, Throwable initFailure) {
+  private void run(Batch batch, Throwable initFailure, int id) {
     Job job = batch.job();
     Object[] items = batch.items();
     Object[] results = new Object[items.length];
+    long slowest = -1;
+    int slowestIndex = -1;
     for (int i = 0; i < items.length; i++) {
+      long t0 = System.nanoTime();
       if (initFailure != null) {
         results[i] = new Failure(initFailure);
         continue;
@@ -98,7 +144,13 @@ public final class ThreadBackend implements Backend {
         batch.fail(new PoolTerminatedException("the pool was terminated while this task ran"));
         return;
       }
+      long took = System.nanoTime() - t0;
+      if (took > slowest) {
+        slowest = took;
+        slowestIndex = i;
+      }
     }
+    stats.taskTimed(job, batch.start() + slowestIndex, slowest, id);
     Thread.interrupted(); // a task's leftover interrupt must not reach the next one
     batch.complete(results);
   }
