@@ -755,6 +755,8 @@ final class Scenarios {
     double[] times = new double[reps];
     double[] usableMs = new double[reps];
     List<Double> replacementMs = new ArrayList<>();
+    List<Double> exitSeenMs = new ArrayList<>();
+    List<Double> errorAfterExitMs = new ArrayList<>();
     Set<String> outcomes = new LinkedHashSet<>();
     Set<String> exceptions = new LinkedHashSet<>();
     Set<String> messages = new LinkedHashSet<>();
@@ -767,6 +769,11 @@ final class Scenarios {
         waitForWorkers(pool, procs, 60_000);
         pool.map(Work::square, warm); // warm: every worker up and serving
         Set<Long> before = new HashSet<>(pool.workerPids());
+        // When did a worker process actually exit (seen by the JDK, independently of the pool)?
+        java.util.concurrent.ConcurrentHashMap<Long, Long> exitedAt = new java.util.concurrent.ConcurrentHashMap<>();
+        for (Long pid : before) {
+          ProcessHandle.of(pid).ifPresent(ph -> ph.onExit().thenRun(() -> exitedAt.putIfAbsent(pid, System.nanoTime())));
+        }
         long t0 = System.nanoTime();
         AsyncResult<List<Long>> res = pool.mapAsync(new Work.SquareOrExit(bad), ten);
         try {
@@ -792,7 +799,17 @@ final class Scenarios {
         } catch (TimeoutException e) {
           outcomes.add("hang: no result within " + a.s10Timeout + " s");
         }
-        times[r] = secondsSince(t0);
+        long tErr = System.nanoTime();
+        times[r] = (tErr - t0) / 1e9;
+        long exitWait = System.nanoTime() + 2_000_000_000L;
+        while (exitedAt.isEmpty() && System.nanoTime() < exitWait) {
+          Thread.sleep(1);
+        }
+        if (!exitedAt.isEmpty()) {
+          long firstExit = java.util.Collections.min(exitedAt.values());
+          exitSeenMs.add((firstExit - t0) / 1e6);
+          errorAfterExitMs.add((tErr - firstExit) / 1e6);
+        }
         long u0 = System.nanoTime();
         boolean ok;
         try {
@@ -827,6 +844,12 @@ final class Scenarios {
     rec.with("messages", new ArrayList<>(messages));
     rec.with("pool_usable_after", usable.size() == 1 && usable.contains(true));
     rec.with("usable_after_call_ms", Stats.summary(usableMs, 3));
+    if (!exitSeenMs.isEmpty()) {
+      // split of time_to_error: submit -> the worker process has exited (ProcessHandle.onExit in
+      // the benchmark, independent of the pool) -> the pool reports the failure
+      rec.with("worker_exit_seen_ms", Stats.summary(doubles(exitSeenMs), 1));
+      rec.with("error_after_worker_exit_ms", Stats.summary(doubles(errorAfterExitMs), 1));
+    }
     if (!replacementMs.isEmpty()) {
       rec.with("replacement_worker_connected_ms", Stats.summary(doubles(replacementMs), 1));
     }
