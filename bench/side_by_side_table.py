@@ -427,6 +427,34 @@ def section(run):
     return lines
 
 
+def jmh_section(path):
+    """A table of one JMH JSON result file (java -jar procpool-bench.jar --jmh -rf json -rff FILE)."""
+    with open(path) as f:
+        data = json.load(f)
+    lines = ["## JMH microbenchmarks (`%s`)" % os.path.basename(path), "",
+             "`java -jar procpool-bench/target/procpool-bench.jar --jmh -rf json -rff %s` "
+             "(1 fork, 3 × 1 s warm-up, 5 × 1 s measurement). Warm pools; `apply` on 1 worker, "
+             "`map` of 10 000 Longs on 2 workers." % os.path.basename(path), "",
+             "| benchmark | impl | mode | score ± error | p50 | p99 | unit |", "|---|---|---|---|---|---|---|"]
+    for b in data:
+        pm = b.get("primaryMetric", {})
+        pct = pm.get("scorePercentiles") or {}
+        sample = b.get("mode") == "sample"
+        lines.append("| %s | %s | %s | %s ± %s | %s | %s | %s |" % (
+            b.get("benchmark", "").replace("io.procpool.bench.jmh.", ""),
+            (b.get("params") or {}).get("impl", ""), b.get("mode", ""),
+            fmt(pm.get("score")), fmt(pm.get("scoreError")),
+            fmt(pct.get("50.0")) if sample else "–", fmt(pct.get("99.0")) if sample else "–",
+            pm.get("scoreUnit", "")))
+    lines.append("")
+    return lines
+
+
+def latest_jmh(root):
+    files = glob.glob(os.path.join(root, "*", "jmh-*.json"))
+    return max(files, key=lambda p: (os.path.basename(os.path.dirname(p)), os.path.basename(p))) if files else None
+
+
 def latest_runs(root):
     """The newest full run and the newest quick run under root (folders with a run.json)."""
     found = []
@@ -451,6 +479,9 @@ def main():
     ap.add_argument("folders", nargs="*", help="run folders (python-N.jsonl, java-N.jsonl, run.json)")
     ap.add_argument("--latest", metavar="ROOT", help="use the newest full and quick runs under ROOT")
     ap.add_argument("--out", default="-", help="output file (default: stdout)")
+    ap.add_argument("--jmh", metavar="FILE", help="add a JMH JSON result (with --latest: the newest "
+                    "bench/results/<date>/jmh-*.json is added unless --no-jmh)")
+    ap.add_argument("--no-jmh", action="store_true")
     a = ap.parse_args()
     folders = list(a.folders)
     if a.latest:
@@ -467,6 +498,9 @@ def main():
         if not run["java"] or not run["python"]:
             print("warning: %s lacks Python or Java results" % f, file=sys.stderr)
         lines.extend(section(run))
+    jmh = a.jmh or (latest_jmh(a.latest) if a.latest and not a.no_jmh else None)
+    if jmh:
+        lines.extend(jmh_section(jmh))
     text = "\n".join(lines) + "\n"
     if a.out == "-":
         sys.stdout.write(text)
