@@ -126,4 +126,46 @@ class ProcessPoolLifecycleTest {
     assertThat(pids).hasSize(2);
     await().atMost(Duration.ofSeconds(3)).until(() -> Processes.alive(pids).isEmpty());
   }
+
+  @Test
+  void closeRightAfterACrashLeavesNoReplacementBehind() {
+    for (int i = 0; i < 5; i++) {
+      try (ProcessPool pool = ProcessPool.create(1)) {
+        assertThatThrownBy(() -> pool.apply(Tasks::exitWith, 3)).isInstanceOf(TaskFailedException.class);
+      }
+      List<Long> children = ProcessHandle.current().children().map(ProcessHandle::pid).collect(Collectors.toList());
+      assertThat(Processes.alive(children)).as("round %d", i).isEmpty();
+    }
+  }
+
+  @Test
+  void closeReturnsAfterTheWorkersOutputHasArrived() {
+    PrintStream original = System.out;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    try {
+      try (ProcessPool pool = ProcessPool.create(1)) {
+        pool.apply(() -> {
+          System.out.println("last words");
+          return null;
+        });
+      }
+      assertThat(captured.toString(StandardCharsets.UTF_8)).contains("last words");
+    } finally {
+      System.setOut(original);
+    }
+  }
+
+  @Test
+  void anUnserializableCaptureIsNamedWithTheUsersClass() {
+    Object notSerializable = new Object();
+    try (ProcessPool pool = ProcessPool.create(1)) {
+      assertThatThrownBy(() -> pool.apply(() -> notSerializable.hashCode()))
+          .cause()
+          .isInstanceOf(java.io.NotSerializableException.class)
+          .hasMessageContaining("java.lang.Object is not Serializable")
+          .hasMessageContaining("a lambda in " + ProcessPoolLifecycleTest.class.getName())
+          .hasMessageNotContaining("Calls$CallTask");
+    }
+  }
 }

@@ -412,6 +412,19 @@ public abstract class AbstractPool implements Pool {
     }
     dispatcher.release();
     backend.shutdown();
+    callbacks.shutdown();
+    try {
+      // callbacks of work that ended are part of that work: close() returns after them
+      while (!callbacks.awaitTermination(100, TimeUnit.MILLISECONDS)) {
+        synchronized (this) {
+          if (state == TERMINATING || state == TERMINATED) {
+            break; // terminate() from another thread ends the wait for a slow callback
+          }
+        }
+      }
+    } catch (InterruptedException e) {
+      interrupted = true;
+    }
     synchronized (this) {
       if (state == CLOSING) {
         state = CLOSED;
@@ -425,7 +438,6 @@ public abstract class AbstractPool implements Pool {
         }
       }
     }
-    callbacks.shutdown();
     if (interrupted) {
       current.interrupt();
     }
@@ -452,7 +464,7 @@ public abstract class AbstractPool implements Pool {
     for (Batch b : dispatcher.abort()) {
       b.fail(cause);
     }
-    callbacks.shutdown();
+    callbacks.shutdown(); // queued callbacks still run: they complete their results
     synchronized (this) {
       state = TERMINATED;
       notifyAll();

@@ -174,7 +174,13 @@ public final class AsyncResultImpl<R> implements AsyncResult<R> {
             copy.complete(v);
           }
         },
-        callbacks);
+        r -> {
+          try {
+            callbacks.execute(r);
+          } catch (RejectedExecutionException e) {
+            r.run(); // the pool is closed: run the stage here
+          }
+        });
     return copy;
   }
 

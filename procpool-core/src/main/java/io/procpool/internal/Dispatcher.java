@@ -21,12 +21,15 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class Dispatcher {
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition notEmpty = lock.newCondition();
+  private final Condition notEmptyForPrefetch = lock.newCondition();
   private final Condition idle = lock.newCondition();
   private final ArrayDeque<Batch> queue = new ArrayDeque<>();
   private final Set<Batch> outstanding = Collections.newSetFromMap(new IdentityHashMap<>());
   private boolean accepting = true;
   private boolean released;
   private boolean aborted;
+  /** Takers waiting that have no work at all: they come before takers that want to prefetch. */
+  private int idleWaiting;
   private final AtomicLong nextBatchId = new AtomicLong();
 
   /** Creates a batch of this dispatcher (ids are unique per pool). */
@@ -47,11 +50,7 @@ public final class Dispatcher {
         outstanding.add(b);
         queue.addLast(b);
       }
-      if (batches.size() == 1) {
-        notEmpty.signal();
-      } else {
-        notEmpty.signalAll();
-      }
+      wakeTakers();
     } finally {
       lock.unlock();
     }
@@ -68,21 +67,53 @@ public final class Dispatcher {
   }
 
   /**
-   * Takes the next batch, waiting while the queue is empty; returns null once the dispatcher is
-   * {@link #release() released} and the queue is empty.
+   * Takes the next batch for an idle worker, waiting while the queue is empty; returns null once
+   * the dispatcher is {@link #release() released} and the queue is empty.
    */
   public Batch take() throws InterruptedException {
+    return take(true);
+  }
+
+  /**
+   * Takes the next batch, waiting while the queue is empty. A worker that already has work
+   * ({@code idle == false}, it wants to prefetch) is served only while no idle worker waits, so
+   * that prefetching never leaves a worker idle while a task waits behind a running one. Returns
+   * null once the dispatcher is {@link #release() released} and the queue is empty.
+   */
+  public Batch take(boolean idle) throws InterruptedException {
     lock.lockInterruptibly();
     try {
-      while (queue.isEmpty()) {
-        if (released) {
+      while (queue.isEmpty() || (!idle && idleWaiting > 0)) {
+        if (released && queue.isEmpty()) {
           return null;
         }
-        notEmpty.await();
+        if (idle) {
+          idleWaiting++;
+          try {
+            notEmpty.await();
+          } finally {
+            idleWaiting--;
+          }
+        } else {
+          notEmptyForPrefetch.await();
+        }
       }
-      return queue.pollFirst();
+      Batch b = queue.pollFirst();
+      if (!queue.isEmpty()) {
+        wakeTakers();
+      }
+      return b;
     } finally {
       lock.unlock();
+    }
+  }
+
+  /** Wakes waiting takers: idle ones first, prefetching ones when no idle one waits. Under the lock. */
+  private void wakeTakers() {
+    if (idleWaiting > 0) {
+      notEmpty.signalAll();
+    } else {
+      notEmptyForPrefetch.signalAll();
     }
   }
 
@@ -91,6 +122,16 @@ public final class Dispatcher {
     lock.lock();
     try {
       return queue.pollFirst();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Takes the next batch for prefetching, only if one is queued and no idle worker waits for it. */
+  public Batch pollForPrefetch() {
+    lock.lock();
+    try {
+      return idleWaiting > 0 ? null : queue.pollFirst();
     } finally {
       lock.unlock();
     }
@@ -127,7 +168,7 @@ public final class Dispatcher {
       fail = aborted;
       if (!fail && !batch.isCompleted()) {
         queue.addFirst(batch);
-        notEmpty.signal();
+        wakeTakers();
       }
     } finally {
       lock.unlock();
@@ -180,6 +221,7 @@ public final class Dispatcher {
     try {
       released = true;
       notEmpty.signalAll();
+      notEmptyForPrefetch.signalAll();
     } finally {
       lock.unlock();
     }
@@ -225,6 +267,7 @@ public final class Dispatcher {
       aborted = true;
       queue.clear();
       notEmpty.signalAll();
+      notEmptyForPrefetch.signalAll();
       idle.signalAll();
       return new ArrayList<>(outstanding);
     } finally {

@@ -166,7 +166,8 @@ public final class ProcessBackend implements Backend {
     try {
       initializerBytes = settings.initializer == null ? new byte[0] : codec.encodeObject(settings.initializer);
     } catch (IOException e) {
-      throw new IllegalArgumentException("the initializer cannot be serialized: " + e.getMessage(), e);
+      throw new IllegalArgumentException("the initializer cannot be serialized: " + e.getMessage()
+          + (e instanceof java.io.NotSerializableException ? " is not Serializable" : ""), e);
     }
     supervisor = Executors.newSingleThreadExecutor(daemon(poolName + "-supervisor"));
     scheduler = Executors.newSingleThreadScheduledExecutor(daemon(poolName + "-scheduler"));
@@ -267,8 +268,8 @@ public final class ProcessBackend implements Backend {
   private WorkerHandle launch() {
     int id;
     synchronized (lock) {
-      if (killed) {
-        throw new WorkerStartException("the pool is terminated", null);
+      if (killed || shuttingDown) {
+        throw new WorkerStartException("the pool is stopping", null);
       }
       id = ++nextWorkerId;
     }
@@ -294,8 +295,21 @@ public final class ProcessBackend implements Backend {
             p,
             new OutputPump(p.getInputStream(), false, prefix, id, settings.outputHandler, poolName + "-worker-" + id + "-stdout"),
             new OutputPump(p.getErrorStream(), true, prefix, id, settings.outputHandler, poolName + "-worker-" + id + "-stderr"));
+    boolean stopping;
     synchronized (lock) {
-      connecting.put(id, w);
+      stopping = killed || shuttingDown;
+      if (!stopping) {
+        connecting.put(id, w);
+      }
+    }
+    if (stopping) {
+      destroyTree(p, true); // the pool began to stop while this worker was being launched
+      try {
+        p.waitFor(2, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      throw new WorkerStartException("the pool is stopping", null);
     }
     p.onExit().thenRunAsync(() -> onExit(w), supervisor);
     scheduler.schedule(
@@ -372,7 +386,7 @@ public final class ProcessBackend implements Backend {
     w.io = io;
     boolean attach;
     synchronized (lock) {
-      attach = !killed && !w.isDead();
+      attach = !killed && !shuttingDown && !w.isDead();
       if (attach) {
         workers.add(w);
       }
@@ -411,6 +425,7 @@ public final class ProcessBackend implements Backend {
     Buf out = new Buf(64 * 1024);
     try {
       while (true) {
+        boolean idle;
         synchronized (w) {
           while (!w.dead && !retiring(w) && w.inflight.size() >= w.window) {
             w.wait();
@@ -418,8 +433,9 @@ public final class ProcessBackend implements Backend {
           if (w.dead || retiring(w)) {
             return; // a retiring worker leaves after what it has; the supervisor replaces it
           }
+          idle = w.inflight.isEmpty();
         }
-        Batch b = dispatcher.take();
+        Batch b = dispatcher.take(idle);
         if (b == null) {
           return;
         }
@@ -452,7 +468,7 @@ public final class ProcessBackend implements Backend {
               }
             }
           }
-          b = dispatcher.poll();
+          b = dispatcher.pollForPrefetch();
         }
         if (out.size() > 0) {
           w.io.writeFrames(out.array(), out.size());
@@ -897,7 +913,12 @@ public final class ProcessBackend implements Backend {
         return;
       }
     }
-    byte[] bytes = codec.encodeObject(job.fn());
+    byte[] bytes;
+    try {
+      bytes = codec.encodeObject(job.fn());
+    } catch (java.io.NotSerializableException e) {
+      throw unserializableFunction(job, e);
+    }
     FunctionBytes fb = new FunctionBytes(bytes);
     long key;
     synchronized (lock) {
@@ -915,6 +936,26 @@ public final class ProcessBackend implements Backend {
       }
     }
     job.prepared(encoded);
+  }
+
+  /** Names the user's function (not procpool's adapter around it) and what in it cannot be serialized. */
+  private static java.io.NotSerializableException unserializableFunction(Job job, java.io.NotSerializableException e) {
+    Object fn = job.fn();
+    if (fn instanceof Calls.CallTask) {
+      fn = ((Calls.CallTask) fn).inner();
+    } else if (fn instanceof Calls.StarCall) {
+      fn = ((Calls.StarCall) fn).inner();
+    }
+    String name = fn.getClass().getName();
+    int lambda = name.indexOf("$$Lambda");
+    String what = lambda > 0 ? "a lambda in " + name.substring(0, lambda) : name;
+    java.io.NotSerializableException named =
+        new java.io.NotSerializableException(
+            e.getMessage() + " is not Serializable, and the function of " + job.operation() + " (" + what
+                + ") holds one. Capture only serializable values in the function, or make " + e.getMessage()
+                + " Serializable");
+    named.initCause(e);
+    return named;
   }
 
   /** Function bytes as a map key (content equality). */
@@ -948,19 +989,39 @@ public final class ProcessBackend implements Backend {
   @Override
   public void shutdown() {
     List<WorkerHandle> snapshot;
+    List<WorkerHandle> starting;
     synchronized (lock) {
       if (shuttingDown || killed) {
         snapshot = null;
+        starting = null;
       } else {
-        shuttingDown = true;
+        shuttingDown = true; // from here on no worker is launched or attached
         snapshot = new ArrayList<>(workers);
+        starting = new ArrayList<>(connecting.values());
       }
     }
     if (snapshot == null) {
       awaitCleanup();
       return;
     }
+    // let a worker exit that the supervisor is handling right now finish: it may be launching a
+    // replacement, which the flag now stops; then look again at what is starting
+    awaitSupervisor(5);
+    synchronized (lock) {
+      for (WorkerHandle w : connecting.values()) {
+        if (!starting.contains(w)) {
+          starting.add(w);
+        }
+      }
+    }
+    for (WorkerHandle w : starting) {
+      destroyTree(w.process, true); // a replacement still starting has nothing to finish
+    }
+    snapshot.addAll(starting);
     for (WorkerHandle w : snapshot) {
+      if (w.io == null) {
+        continue;
+      }
       try {
         w.io.write(Protocol.SHUTDOWN);
       } catch (IOException e) {
@@ -975,6 +1036,10 @@ public final class ProcessBackend implements Backend {
       }
     }
     awaitExit(snapshot, TimeUnit.SECONDS.toNanos(2));
+    for (WorkerHandle w : snapshot) {
+      w.stdout.awaitEnd(1000); // what the workers printed reaches the caller before close() returns
+      w.stderr.awaitEnd(1000);
+    }
     cleanup();
   }
 
@@ -990,6 +1055,17 @@ public final class ProcessBackend implements Backend {
     for (WorkerHandle w : snapshot) {
       destroyTree(w.process, false);
     }
+    if (supervisor != null) {
+      awaitSupervisor(1); // a replacement being launched now sees the flag and is destroyed
+      synchronized (lock) {
+        for (WorkerHandle w : connecting.values()) {
+          if (!snapshot.contains(w)) {
+            snapshot.add(w);
+            destroyTree(w.process, true);
+          }
+        }
+      }
+    }
     awaitExit(snapshot, TimeUnit.MILLISECONDS.toNanos(500));
     for (WorkerHandle w : snapshot) {
       if (w.process.isAlive()) {
@@ -1003,6 +1079,17 @@ public final class ProcessBackend implements Backend {
       }
     }
     cleanup();
+  }
+
+  /** Waits (bounded) until the supervisor has handled what was submitted to it before this call. */
+  private void awaitSupervisor(int seconds) {
+    try {
+      supervisor.submit(() -> { }).get(seconds, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException | java.util.concurrent.RejectedExecutionException e) {
+      // bounded: go on stopping what we know of
+    }
   }
 
   private static void destroyTree(Process p, boolean forcibly) {

@@ -345,13 +345,6 @@ final class WireCodec {
     Buf b = new Buf(512);
     try (ObjectOutputStream oos = new ObjectOutputStream(b)) {
       oos.writeObject(o);
-    } catch (NotSerializableException e) {
-      NotSerializableException named =
-          new NotSerializableException(
-              e.getMessage() + " cannot be serialized: it is not Serializable (captured by "
-                  + o.getClass().getName() + "?). Make it Serializable, or capture only serializable values");
-      named.initCause(e);
-      throw named;
     }
     return b.toByteArray();
   }
