@@ -201,7 +201,7 @@ def targets(py, ja):
     if a and t:
         ok = a.median >= t.median - 0.05 * t.median
         out.append(("S6 speedup ≥ ThreadPool's − 5 %", "Python %s; ThreadPool %s" % (p.cell(), t.cell()),
-                    a.cell(), "%s of ThreadPool's" % fmt_x(a.median / t.median),
+                    a.cell(), "%.3f× of ThreadPool's" % (a.median / t.median),
                     "≥ 0.95× ThreadPool's", "met" if ok else "NOT MET"))
     else:
         out.append(("S6 speedup ≥ ThreadPool's − 5 %", p.cell(), a.cell(), "–", "≥ 0.95× ThreadPool's", "missing"))
