@@ -1,0 +1,132 @@
+package io.procpool.bench;
+
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The side-by-side benchmark: scenarios S1-S10 of {@code python_pool_bench.py} on procpool's
+ * {@code ProcessPool} and {@code ThreadPool}, printed as JSON lines in the Python script's schema
+ * ({@code meta} first, {@code meta_end} last; progress on stderr). With {@code --jmh} as the first
+ * argument it runs the JMH microbenchmarks instead (all further arguments go to JMH).
+ */
+public final class BenchMain {
+  private BenchMain() {}
+
+  public static void main(String[] argv) throws Exception {
+    if (argv.length > 0 && argv[0].equals("--jmh")) {
+      String[] rest = new String[argv.length - 1];
+      System.arraycopy(argv, 1, rest, 0, rest.length);
+      org.openjdk.jmh.Main.main(rest);
+      return;
+    }
+    PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
+    int errors = run(argv, out);
+    out.flush();
+    if (errors > 0) {
+      System.exit(1);
+    }
+  }
+
+  /**
+   * Runs the scenarios and prints the JSON lines to {@code out}.
+   *
+   * @return the number of scenarios that failed (also listed in the meta_end line), or -1 for a bad
+   *     command line
+   */
+  public static int run(String[] argv, PrintStream out) {
+    Args a;
+    try {
+      a = Args.parse(argv);
+    } catch (Args.UsageException e) {
+      if (e.getMessage() != null) {
+        System.err.println("error: " + e.getMessage());
+      }
+      System.err.println(Args.USAGE);
+      return e.getMessage() == null ? 0 : -1;
+    }
+    long tStart = System.nanoTime();
+    Scenarios sc = new Scenarios(a, out);
+    Runtime rt = Runtime.getRuntime();
+    Json.Obj meta =
+        Json.obj()
+            .with("scenario", "meta")
+            .with("impl", "procpool")
+            .with("java_version", System.getProperty("java.version"))
+            .with("java_vendor", System.getProperty("java.vendor"))
+            .with("vm", System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.version"))
+            .with("runtime_version", Runtime.version().toString())
+            .with("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"))
+            .with("cpu_count", rt.availableProcessors())
+            .with("usable_cpus", rt.availableProcessors())
+            .with("max_heap_mib", rt.maxMemory() >> 20)
+            .with("jvm_args", ManagementFactory.getRuntimeMXBean().getInputArguments())
+            .with("class_path", System.getProperty("java.class.path"))
+            .with("worker_jvm", "java from java.home, class path as the caller's, procpool defaults (-XX:+UseSerialGC -Xshare:auto)")
+            .with("loadavg_start", Health.loadAverage())
+            .with("other_cpu_busy_pct_start", a.skipHealth ? null : Health.cpuBusyPct(1.0))
+            .with("parallel_capacity_start", a.skipHealth ? null : Health.parallelCapacity(0.2, 3))
+            .with("args", a.toJson())
+            .with("time_unix", System.currentTimeMillis() / 1000);
+    out.println(Json.write(meta));
+    out.flush();
+    List<String> errors = new ArrayList<>();
+    for (String s : Args.ALL_SCENARIOS) {
+      if (!a.scenarios.contains(s)) {
+        continue;
+      }
+      Double busy = a.skipHealth ? null : Health.cpuBusyPct(0.5);
+      double waited = 0;
+      while (a.waitQuiet > waited && busy != null && busy > a.quietThreshold) {
+        Scenarios.log(String.format("%s: other programs use %.0f%% CPU; waiting", s, busy));
+        try {
+          Thread.sleep(2000);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+        waited += 2.5;
+        busy = Health.cpuBusyPct(0.5);
+      }
+      sc.context.put("other_cpu_busy_pct_before", busy);
+      long t0 = System.nanoTime();
+      Scenarios.log(s + " ...");
+      try {
+        switch (s) {
+          case "S1": sc.s1(); break;
+          case "S2": sc.s2(); break;
+          case "S3": sc.s3(); break;
+          case "S4": sc.s4(); break;
+          case "S5": sc.s5(); break;
+          case "S6": sc.s6(); break;
+          case "S7": sc.s7(); break;
+          case "S8": sc.s8(); break;
+          case "S9": sc.s9(); break;
+          case "S10": sc.s10(); break;
+          default: throw new IllegalStateException(s);
+        }
+        Scenarios.log(String.format("%s done in %.1f s", s, (System.nanoTime() - t0) / 1e9));
+      } catch (Throwable e) {
+        Scenarios.log(s + " FAILED: " + e);
+        e.printStackTrace();
+        errors.add(s + ": " + e);
+      }
+    }
+    sc.context.clear();
+    long children = ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).count();
+    Json.Obj end =
+        Json.obj()
+            .with("scenario", "meta_end")
+            .with("total_s", Json.round((System.nanoTime() - tStart) / 1e9, 2))
+            .with("loadavg_end", Health.loadAverage())
+            .with("other_cpu_busy_pct_end", a.skipHealth ? null : Health.cpuBusyPct(1.0))
+            .with("parallel_capacity_end", a.skipHealth ? null : Health.parallelCapacity(0.2, 3))
+            .with("live_child_processes_end", children)
+            .with("errors", errors);
+    out.println(Json.write(end));
+    out.flush();
+    return errors.size();
+  }
+}
