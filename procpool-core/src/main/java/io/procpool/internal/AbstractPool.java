@@ -86,7 +86,26 @@ public abstract class AbstractPool implements Pool {
     }
     Job job = batch.job();
     synchronized (job) {
-      Progress p = job.count(results.length, failedItems);
+      emit(listener, job.count(results.length, failedItems));
+    }
+  }
+
+  /** A lazy job's input has ended: if its items have all ended too, say it is finished. */
+  void inputEnded(Job job) {
+    ProgressListener listener = progressListener;
+    if (listener == null) {
+      return;
+    }
+    synchronized (job) {
+      Progress p = job.count(0, 0);
+      if (p.finished()) {
+        emit(listener, p);
+      }
+    }
+  }
+
+  private void emit(ProgressListener listener, Progress p) {
+    try {
       callbacks.execute(() -> {
         try {
           listener.onProgress(p);
@@ -94,6 +113,8 @@ public abstract class AbstractPool implements Pool {
           org.slf4j.LoggerFactory.getLogger(ProgressListener.class).warn("the progress listener threw", t);
         }
       });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // the pool is stopped: nobody listens any more
     }
   }
 

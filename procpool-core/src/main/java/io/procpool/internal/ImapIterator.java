@@ -125,6 +125,7 @@ final class ImapIterator<R> extends Job implements ResultIterator<R> {
         }
       }
     } finally {
+      boolean ended;
       lock.lock();
       try {
         feeding = false;
@@ -138,9 +139,13 @@ final class ImapIterator<R> extends Job implements ResultIterator<R> {
         } else if (exhausted) {
           inputDone = true;
         }
+        ended = inputDone;
         changed.signalAll();
       } finally {
         lock.unlock();
+      }
+      if (ended) {
+        pool.inputEnded(this); // the total is known now: progress may be complete
       }
     }
   }
