@@ -12,6 +12,7 @@ import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.ObjectStreamClass;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -19,7 +20,8 @@ import java.util.List;
  * failures, functions.
  *
  * <p>Values of the common types (null, Integer, Long, Double, String, byte[], Boolean, starmap
- * pairs) are written directly with a one-byte tag; every other value goes through one JDK
+ * pairs, {@code ArrayList} and {@code List.of} lists of such values, long[], int[], double[]) are
+ * written directly with a one-byte tag (a list comes back as the same kind of list); every other value goes through one JDK
  * {@link ObjectOutputStream} per message, so class descriptors are written once per batch. A
  * failure carries the JDK-serialized exception when it can be serialized and always a plain
  * description (class name, message, stack, causes) to rebuild a {@link RemoteException} from.
@@ -40,7 +42,15 @@ final class WireCodec {
   private static final int FAILURE = 9;
   private static final int OBJECT = 10;
   private static final int SKIP = 11;
+  private static final int ARRAY_LIST = 12;
+  private static final int IMMUTABLE_LIST = 13;
+  private static final int LONGS = 14;
+  private static final int INTS = 15;
+  private static final int DOUBLES = 16;
   private static final int MAX_CAUSES = 16;
+  /** {@code List.of(...)}'s classes (ImmutableCollections.List12 and ListN). */
+  private static final Class<?> LIST12 = List.of(1).getClass();
+  private static final Class<?> LISTN = List.of(1, 2, 3).getClass();
 
   /** Marks an argument the parent could not encode: the worker does not run that item. */
   static final Object SKIPPED = new Object() {
@@ -165,6 +175,30 @@ final class WireCodec {
     } else if (c == Failure.class) {
       out.writeByte(FAILURE);
       writeFailure(out, ((Failure) v).cause());
+    } else if (c == ArrayList.class || c == LIST12 || c == LISTN) {
+      List<?> list = (List<?>) v;
+      out.writeByte(c == ArrayList.class ? ARRAY_LIST : IMMUTABLE_LIST).writeInt(list.size());
+      for (Object e : list) {
+        writeValue(out, e, objects);
+      }
+    } else if (c == long[].class) {
+      long[] a = (long[]) v;
+      out.writeByte(LONGS).writeInt(a.length);
+      for (long x : a) {
+        out.writeLong(x);
+      }
+    } else if (c == int[].class) {
+      int[] a = (int[]) v;
+      out.writeByte(INTS).writeInt(a.length);
+      for (int x : a) {
+        out.writeInt(x);
+      }
+    } else if (c == double[].class) {
+      double[] a = (double[]) v;
+      out.writeByte(DOUBLES).writeInt(a.length);
+      for (double x : a) {
+        out.writeLong(Double.doubleToRawLongBits(x));
+      }
     } else {
       out.writeByte(OBJECT);
       objects.stream().writeObject(v);
@@ -237,6 +271,47 @@ final class WireCodec {
         return Boolean.FALSE;
       case SKIP:
         return SKIPPED;
+      case ARRAY_LIST:
+      case IMMUTABLE_LIST: {
+        int n = in.readInt();
+        if (n < 0 || n > in.remaining()) {
+          throw new IOException("corrupt list length " + n);
+        }
+        Object[] elements = new Object[n];
+        for (int i = 0; i < n; i++) {
+          elements[i] = readValue(in, objectsIn, ois);
+        }
+        if (tag == ARRAY_LIST) {
+          return new ArrayList<>(Arrays.asList(elements));
+        }
+        for (Object e : elements) {
+          if (e == null) {
+            return java.util.Collections.unmodifiableList(Arrays.asList(elements)); // Stream.toList() allows nulls
+          }
+        }
+        return List.of(elements);
+      }
+      case LONGS: {
+        long[] a = new long[checkedLength(in, 8)];
+        for (int i = 0; i < a.length; i++) {
+          a[i] = in.readLong();
+        }
+        return a;
+      }
+      case INTS: {
+        int[] a = new int[checkedLength(in, 4)];
+        for (int i = 0; i < a.length; i++) {
+          a[i] = in.readInt();
+        }
+        return a;
+      }
+      case DOUBLES: {
+        double[] a = new double[checkedLength(in, 8)];
+        for (int i = 0; i < a.length; i++) {
+          a[i] = Double.longBitsToDouble(in.readLong());
+        }
+        return a;
+      }
       case PAIR:
         Object first = readValue(in, objectsIn, ois);
         Object second = readValue(in, objectsIn, ois);
@@ -251,6 +326,14 @@ final class WireCodec {
       default:
         throw new IOException("unknown value tag " + tag);
     }
+  }
+
+  private static int checkedLength(In in, int width) throws IOException {
+    int n = in.readInt();
+    if (n < 0 || (long) n * width > in.remaining()) {
+      throw new IOException("corrupt array length " + n);
+    }
+    return n;
   }
 
   // ------------------------------------------------------------------ failures

@@ -1,0 +1,64 @@
+package io.procpool.internal.process;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.procpool.internal.Calls;
+import io.procpool.internal.Failure;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** Round trips through the wire codec, without processes. */
+class WireCodecTest {
+  private final WireCodec codec = new WireCodec(getClass().getClassLoader(), SerialFilters.defaultFilter());
+
+  private Object[] roundTrip(Object... values) throws IOException {
+    Buf out = new Buf(64);
+    codec.writeValues(out, values, (i, e) -> new Failure(e));
+    return codec.readValues(new In(out.array(), 0, out.size()));
+  }
+
+  @Test
+  void commonValuesKeepTheirTypesAndValues() throws IOException {
+    Object[] in = {null, 1, 2L, 3.5, "text é", new byte[] {1, 2}, true, false, new long[] {1L, -2L},
+        new int[] {3}, new double[] {0.5}, Map.of("k", 1)};
+    Object[] out = roundTrip(in);
+    assertThat(out).hasSize(in.length);
+    for (int i = 0; i < in.length; i++) {
+      assertThat(out[i]).as("value %d", i).isEqualTo(in[i]);
+      if (in[i] != null) {
+        assertThat(out[i].getClass()).isEqualTo(in[i].getClass());
+      }
+    }
+  }
+
+  @Test
+  void listsComeBackAsTheSameKindOfList() throws IOException {
+    ArrayList<Object> mutable = new ArrayList<>(List.of(1L, "a", List.of(2, 3)));
+    List<Integer> immutable = List.of(4, 5, 6);
+    List<Object> withNull = Arrays.asList(7, null);
+    List<Object> streamList = Stream.of((Object) 8, null).toList();
+    Object[] out = roundTrip(mutable, immutable, withNull, streamList, new Calls.Pair(List.of(1), 2));
+    assertThat(out[0]).isInstanceOf(ArrayList.class).isEqualTo(mutable);
+    assertThat(out[1]).isEqualTo(immutable);
+    assertThat(out[1].getClass()).isEqualTo(immutable.getClass());
+    assertThat(out[2]).isEqualTo(withNull);
+    assertThat(out[3]).isEqualTo(streamList);
+    Calls.Pair p = (Calls.Pair) out[4];
+    assertThat(p.first()).isEqualTo(List.of(1));
+    assertThat(p.second()).isEqualTo(2);
+  }
+
+  @Test
+  void aValueThatCannotBeEncodedBecomesAFailureAndTheRestGoes() throws IOException {
+    Object[] out = roundTrip(1, new Object(), 3);
+    assertThat(out[0]).isEqualTo(1);
+    assertThat(out[1]).isInstanceOf(Failure.class);
+    assertThat(((Failure) out[1]).cause()).hasMessageContaining("java.lang.Object");
+    assertThat(out[2]).isEqualTo(3);
+  }
+}
