@@ -34,7 +34,8 @@ final class Buf extends OutputStream {
     n = mark;
   }
 
-  private void ensure(int more) {
+  /** Makes room for {@code more} bytes beyond what is written. */
+  void ensure(int more) {
     if (n + more > a.length) {
       long want = Math.max((long) a.length * 2, (long) n + more);
       if (want > Integer.MAX_VALUE - 16) {

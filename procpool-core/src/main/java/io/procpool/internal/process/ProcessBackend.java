@@ -184,6 +184,7 @@ public final class ProcessBackend implements Backend {
       for (int i = 0; i < settings.processes; i++) {
         started.add(launch());
       }
+      WorkerMain.roundTripALambda(); // warm this JVM's codec while the workers start
       for (WorkerHandle w : started) {
         awaitConnected(w);
       }
@@ -500,12 +501,26 @@ public final class ProcessBackend implements Backend {
     }
   }
 
+  /** A guess of a batch's encoded size, so that big payloads are not copied while the buffer grows. */
+  private static int estimate(Object[] items) {
+    long n = 16L + 10L * items.length;
+    for (Object o : items) {
+      if (o instanceof byte[]) {
+        n += ((byte[]) o).length;
+      } else if (o instanceof String) {
+        n += ((String) o).length();
+      }
+    }
+    return (int) Math.min(n, Integer.MAX_VALUE - 64);
+  }
+
   private boolean retiring(WorkerHandle w) {
     return settings.maxTasksPerChild > 0 && w.itemsSent >= settings.maxTasksPerChild;
   }
 
   private void encodeBatch(WorkerHandle w, Batch b, Buf out, Map<Integer, Throwable> failures) {
     EncodedFunction fn = (EncodedFunction) b.job().prepared();
+    out.ensure(estimate(b.items()) + fn.bytes.length + 32);
     out.writeLong(b.id()).writeLong(fn.key);
     if (w.knownFunctions.get(fn.key) == null) {
       w.knownFunctions.put(fn.key, Boolean.TRUE);

@@ -96,6 +96,7 @@ public final class WorkerMain {
     long parentPid = Long.parseLong(args[2]);
     startLifeline(parentPid);
     ignoreSigint();
+    warmUp();
     String token = System.getenv(Protocol.TOKEN_ENV);
     if (token == null) {
       System.err.println("procpool worker: no token in the environment; this program is started by a ProcessPool");
@@ -194,6 +195,30 @@ public final class WorkerMain {
       // best effort
     }
     io.close();
+  }
+
+  /**
+   * Loads and runs, on a background thread while the worker connects, what the first task needs:
+   * JDK serialization and lambda deserialization cost ~100 ms on first use in a fresh JVM.
+   */
+  private static void warmUp() {
+    Thread t = new Thread(WorkerMain::roundTripALambda, "procpool-warmup");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  /** Serializes and deserializes a lambda and a failure (warm-up; results are thrown away). */
+  static void roundTripALambda() {
+    try {
+      WireCodec c = new WireCodec(WorkerMain.class.getClassLoader(), SerialFilters.defaultFilter());
+      SerializableFunction<Object, Object> f = x -> x;
+      c.decodeObject(c.encodeObject(f));
+      Buf b = new Buf(256);
+      c.writeValues(b, new Object[] {1L, "s", new Failure(new IllegalStateException())}, (i, e) -> null);
+      c.readValues(new In(b.array(), 0, b.size()));
+    } catch (IOException | ClassNotFoundException | RuntimeException e) {
+      // only a warm-up
+    }
   }
 
   /** Keeps Ctrl-C in the caller's terminal from killing the workers: the pool decides when they stop. */
@@ -339,7 +364,7 @@ public final class WorkerMain {
         } else if (maxHeap > 0) {
           retire = heapAboveLimit();
         }
-        Buf out = new Buf(256).writeLong(batch.batchId).writeLong(batchNanos).writeInt(slowestIndex).writeLong(slowestNanos);
+        Buf out = new Buf(resultEstimate(results)).writeLong(batch.batchId).writeLong(batchNanos).writeInt(slowestIndex).writeLong(slowestNanos);
         codec.writeValues(out, results, (i, e) -> new Failure(resultError(e)));
         io.write(Protocol.RESULT, out.array(), out.size());
         if (retire != null) {
@@ -350,6 +375,16 @@ public final class WorkerMain {
     } catch (IOException | InterruptedException e) {
       Runtime.getRuntime().halt(0);
     }
+  }
+
+  private static int resultEstimate(Object[] results) {
+    long n = 256L + 10L * results.length;
+    for (Object o : results) {
+      if (o instanceof byte[]) {
+        n += ((byte[]) o).length;
+      }
+    }
+    return (int) Math.min(n, Integer.MAX_VALUE - 64);
   }
 
   private static Exception resultError(Exception e) {
