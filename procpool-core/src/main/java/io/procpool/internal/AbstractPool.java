@@ -39,7 +39,7 @@ public abstract class AbstractPool implements Pool {
   private static final int CLOSED = 3;
   private static final int TERMINATED = 4;
   /** Chunks per worker that {@code imap} reads ahead of the consumer. */
-  static final int LOOKAHEAD_CHUNKS_PER_WORKER = 3;
+  static final int LOOKAHEAD_CHUNKS_PER_WORKER = 4;
 
   private final String name;
   private final int processes;

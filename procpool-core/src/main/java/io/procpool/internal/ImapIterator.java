@@ -69,7 +69,12 @@ final class ImapIterator<R> extends Job implements ResultIterator<R> {
     this.mapInput = mapInput;
   }
 
-  /** Reads and submits input up to the look-ahead bound; called on the consumer's thread only. */
+  /**
+   * Reads and submits input up to the look-ahead bound; called on the consumer's thread only. It
+   * refills only once at most half the window is left (or nothing is), and submits the chunks it
+   * reads together, so that one wake-up of the workers carries several chunks; a slow input is
+   * submitted every 2 ms so that workers never wait for the rest of a refill.
+   */
   void feed() {
     int want;
     int start;
@@ -78,8 +83,9 @@ final class ImapIterator<R> extends Job implements ResultIterator<R> {
       if (closed || inputDone || feeding) {
         return;
       }
-      want = lookahead - (read - returned);
-      if (want < chunksize && read > returned) {
+      int outstanding = read - returned;
+      want = lookahead - outstanding;
+      if (outstanding > 0 && (want < chunksize || outstanding > lookahead / 2)) {
         return;
       }
       want = Math.max(want, chunksize);
@@ -89,11 +95,14 @@ final class ImapIterator<R> extends Job implements ResultIterator<R> {
       lock.unlock();
     }
     int submitted = 0;
+    int readSoFar = 0;
     Throwable error = null;
     RuntimeException stop = null;
     boolean exhausted = false;
+    List<Object[]> pending = new ArrayList<>();
+    long flushAt = System.nanoTime() + 2_000_000;
     try {
-      while (submitted < want) {
+      while (readSoFar < want) {
         int n = chunksize; // a chunk is always chunksize items, except the input's last one
         if (!pool.acceptingWork()) {
           stop = stopped(start + submitted, null);
@@ -112,18 +121,25 @@ final class ImapIterator<R> extends Job implements ResultIterator<R> {
           exhausted = true;
           break;
         }
-        try {
-          pool.submitBatches(this, start + submitted, chunk.toArray(), chunksize);
-        } catch (IllegalStateException e) {
-          stop = stopped(start + submitted, e);
-          break;
-        }
-        submitted += chunk.size();
+        pending.add(chunk.toArray());
+        readSoFar += chunk.size();
         if (chunk.size() < n) {
           exhausted = true;
           break;
         }
+        if (System.nanoTime() > flushAt) {
+          stop = submit(pending, start + submitted);
+          submitted = readSoFar - pendingSize(pending);
+          if (stop != null) {
+            break;
+          }
+          flushAt = System.nanoTime() + 2_000_000;
+        }
       }
+      if (stop == null) {
+        stop = submit(pending, start + submitted);
+      }
+      submitted = readSoFar - pendingSize(pending);
     } finally {
       boolean ended;
       lock.lock();
@@ -148,6 +164,39 @@ final class ImapIterator<R> extends Job implements ResultIterator<R> {
         pool.inputEnded(this); // the total is known now: progress may be complete
       }
     }
+  }
+
+  /**
+   * Submits the pending chunks (consecutive, from index {@code at}) in one go; clears them when
+   * submitted; returns why not, if not.
+   */
+  private RuntimeException submit(List<Object[]> pending, int at) {
+    if (pending.isEmpty()) {
+      return null;
+    }
+    Object[] all = pending.size() == 1 ? pending.get(0) : new Object[pendingSize(pending)];
+    if (pending.size() > 1) {
+      int off = 0;
+      for (Object[] c : pending) {
+        System.arraycopy(c, 0, all, off, c.length);
+        off += c.length;
+      }
+    }
+    try {
+      pool.submitBatches(this, at, all, chunksize);
+    } catch (IllegalStateException e) {
+      return stopped(at, e);
+    }
+    pending.clear();
+    return null;
+  }
+
+  private static int pendingSize(List<Object[]> pending) {
+    int n = 0;
+    for (Object[] c : pending) {
+      n += c.length;
+    }
+    return n;
   }
 
   private static IllegalStateException stopped(int submitted, Exception cause) {
