@@ -100,12 +100,10 @@ public final class ProcessPool extends AbstractPool {
   }
 
   /**
-   * Configures a {@link ProcessPool}. Not thread-safe; {@link #build()} copies the settings, so a
-   * builder may build several pools.
+   * Configures a {@link ProcessPool}: the settings of {@link PoolBuilder} and those of worker JVMs.
+   * Not thread-safe; {@link #build()} copies the settings, so a builder may build several pools.
    */
-  public static final class Builder {
-    private int processes = Runtime.getRuntime().availableProcessors();
-    private SerializableRunnable initializer;
+  public static final class Builder extends PoolBuilder<Builder> {
     private int maxTasksPerChild;
     private long maxMemoryPerChild;
     private int retries;
@@ -115,22 +113,10 @@ public final class ProcessPool extends AbstractPool {
     private String javaCommand;
     private String classpath;
     private Duration startTimeout = Duration.ofSeconds(60);
-    private ProgressListener progressListener;
     private WorkerOutputHandler outputHandler;
 
     private Builder() {}
 
-    /**
-     * Sets a listener that sees the progress of every call on the pool (for progress bars).
-     *
-     * @param listener the listener
-     * @return this builder
-     * @throws NullPointerException if {@code listener} is null
-     */
-    public Builder progressListener(ProgressListener listener) {
-      this.progressListener = Require.notNull(listener, "listener");
-      return this;
-    }
 
     /**
      * Routes the workers' stdout and stderr lines to {@code handler} instead of copying them to the
@@ -145,31 +131,7 @@ public final class ProcessPool extends AbstractPool {
       return this;
     }
 
-    /**
-     * Sets the number of worker JVMs (default: available processors).
-     *
-     * @param processes the number of workers, at least 1
-     * @return this builder
-     * @throws IllegalArgumentException if {@code processes < 1}
-     */
-    public Builder processes(int processes) {
-      this.processes = Require.positive(processes, "processes");
-      return this;
-    }
 
-    /**
-     * Sets an action every worker runs once before its first task (Python's {@code initializer}).
-     * If it throws, the tasks that worker takes fail with its exception as the cause, and the
-     * worker is not restarted in a loop.
-     *
-     * @param initializer a serializable action
-     * @return this builder
-     * @throws NullPointerException if {@code initializer} is null
-     */
-    public Builder initializer(SerializableRunnable initializer) {
-      this.initializer = Require.notNull(initializer, "initializer");
-      return this;
-    }
 
     /**
      * Replaces a worker after it has run this many tasks (Python's {@code maxtasksperchild}), to
@@ -296,6 +258,7 @@ public final class ProcessPool extends AbstractPool {
      * @throws WorkerStartException if a worker JVM cannot be started; no worker is left running
      * @throws IllegalArgumentException if the initializer cannot be serialized
      */
+    @Override
     public ProcessPool build() {
       Builder copy = new Builder();
       copy.processes = processes;

@@ -50,56 +50,19 @@ public final class ThreadPool extends AbstractPool {
     return new Builder();
   }
 
-  /** Configures a {@link ThreadPool}. Not thread-safe; {@link #build()} may be called many times. */
-  public static final class Builder {
-    private int processes = Runtime.getRuntime().availableProcessors();
-    private SerializableRunnable initializer;
-    private ProgressListener progressListener;
-
+  /**
+   * Configures a {@link ThreadPool}: the settings of {@link PoolBuilder}. Not thread-safe;
+   * {@link #build()} may be called many times.
+   */
+  public static final class Builder extends PoolBuilder<Builder> {
     private Builder() {}
-
-    /**
-     * Sets a listener that sees the progress of every call on the pool.
-     *
-     * @param listener the listener
-     * @return this builder
-     * @throws NullPointerException if {@code listener} is null
-     */
-    public Builder progressListener(ProgressListener listener) {
-      this.progressListener = Require.notNull(listener, "listener");
-      return this;
-    }
-
-    /**
-     * Sets the number of threads (default: available processors).
-     *
-     * @param processes the number of threads, at least 1
-     * @return this builder
-     * @throws IllegalArgumentException if {@code processes < 1}
-     */
-    public Builder processes(int processes) {
-      this.processes = Require.positive(processes, "processes");
-      return this;
-    }
-
-    /**
-     * Sets an action that every thread runs once before its first task. If it throws, every task
-     * that thread takes fails with its exception as the cause.
-     *
-     * @param initializer the action
-     * @return this builder
-     * @throws NullPointerException if {@code initializer} is null
-     */
-    public Builder initializer(SerializableRunnable initializer) {
-      this.initializer = Require.notNull(initializer, "initializer");
-      return this;
-    }
 
     /**
      * Starts the pool.
      *
      * @return a running pool
      */
+    @Override
     public ThreadPool build() {
       return new ThreadPool(this);
     }

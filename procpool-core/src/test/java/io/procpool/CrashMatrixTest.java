@@ -404,4 +404,17 @@ class CrashMatrixTest {
     assertThat(read.get()).isEqualTo(readAtClose);
     assertThat(Processes.alive(pids)).isEmpty();
   }
+
+  @Test
+  void row05_anExitUnderATaskTimeoutIsACrashNotATimeout() {
+    try (ProcessPool own = ProcessPool.builder().processes(2).taskTimeout(Duration.ofMillis(300)).build()) {
+      for (int i = 0; i < 3; i++) {
+        assertThatThrownBy(() -> own.apply(Tasks::exitWith, 3))
+            .cause()
+            .isExactlyInstanceOf(WorkerCrashedException.class)
+            .hasMessageContaining("exited with code 3");
+      }
+      assertThat(own.apply(Tasks::square, 4)).isEqualTo(16);
+    }
+  }
 }

@@ -493,8 +493,13 @@ public abstract class AbstractPool implements Pool {
   }
 
   private synchronized void awaitTerminatedUninterruptibly() {
+    awaitUninterruptibly(TERMINATED, TERMINATED);
+  }
+
+  /** Waits on this monitor until the state is {@code a} or {@code b}; keeps the interrupt flag. */
+  private synchronized void awaitUninterruptibly(int a, int b) {
     boolean interrupted = false;
-    while (state != TERMINATED) {
+    while (state != a && state != b) {
       try {
         wait();
       } catch (InterruptedException e) {
@@ -510,17 +515,7 @@ public abstract class AbstractPool implements Pool {
   public void join() {
     synchronized (this) {
       Require.state(state != RUNNING, "join() needs close() or terminate() first: the pool is still running");
-      boolean interrupted = false;
-      while (state != CLOSED && state != TERMINATED) {
-        try {
-          wait();
-        } catch (InterruptedException e) {
-          interrupted = true;
-        }
-      }
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
+      awaitUninterruptibly(CLOSED, TERMINATED);
     }
   }
 
