@@ -874,6 +874,7 @@ public final class ProcessBackend implements Backend {
     WorkerHandle w;
     try {
       w = launch();
+      LOG.debug("{}: started {} to replace a worker that left", poolName, w.label());
     } catch (WorkerStartException e) {
       onStartFailure(e);
       return;
