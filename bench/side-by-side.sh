@@ -6,6 +6,7 @@
 #   bash bench/side-by-side.sh --quick                  # smoke test, a few minutes
 #   bash bench/side-by-side.sh --scenarios S2,S4        # full sizes, two scenarios
 #   bash bench/side-by-side.sh                          # everything (~15-20 min on 2 cores)
+#   bash bench/side-by-side.sh --scale                  # procpool's scale curves only (~1-2 min)
 #
 # Options:
 #   --quick                 small sizes on both sides (passed through)
@@ -19,8 +20,12 @@
 #   --with-ppe              also run Python's ProcessPoolExecutor variants (default: --no-ppe)
 #   --rebuild               rebuild procpool-bench.jar even if it looks current
 #   --no-table              do not rewrite BENCHMARKS.md
+#   --scale                 instead of the side-by-side runs: the scale curves of procpool alone
+#                           (java $SCALE_JAVA_OPTS -jar procpool-bench.jar --scale, default -Xmx2g:
+#                           map over 10^7 Longs holds both lists), saved under
+#                           bench/results/<date>/<time>-scale/; BENCHMARKS.md gets its Scale section
 # Environment: PYTHON (default python3), JAVA (default java), JAVA_OPTS (options of the bench JVM),
-#   PYTHON_POOL_BENCH, MVN (default mvn).
+#   PYTHON_POOL_BENCH, MVN (default mvn), SCALE_JAVA_OPTS (bench JVM options with --scale, default -Xmx2g).
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -35,6 +40,7 @@ RUNS=2
 REBUILD=0
 TABLE=1
 PPE=0
+SCALE=0
 COMMON=()
 ORIG_ARGS="$*"
 
@@ -54,18 +60,19 @@ while [ $# -gt 0 ]; do
     --with-ppe) PPE=1; shift ;;
     --rebuild) REBUILD=1; shift ;;
     --no-table) TABLE=0; shift ;;
+    --scale) SCALE=1; shift ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown option $1 (see --help)" ;;
   esac
 done
 
 [[ "$RUNS" =~ ^[1-9][0-9]*$ ]] || die "--runs wants a positive number, got '$RUNS'"
-if [ ! -f "$PY_BENCH" ]; then
+if [ "$SCALE" = 0 ] && [ ! -f "$PY_BENCH" ]; then
   die "the Python reference script is missing: $PY_BENCH
   It is not part of this repository. Pass its path with --python-bench PATH or set
   PYTHON_POOL_BENCH=/path/to/python_pool_bench.py (default: ../shared/bench/ next to the repo)."
 fi
-PY_BENCH="$(cd "$(dirname "$PY_BENCH")" && pwd)/$(basename "$PY_BENCH")"
+[ "$SCALE" = 1 ] || PY_BENCH="$(cd "$(dirname "$PY_BENCH")" && pwd)/$(basename "$PY_BENCH")"
 command -v "$PYTHON" >/dev/null || die "$PYTHON not found (set PYTHON=...)"
 command -v "$JAVA" >/dev/null || die "$JAVA not found (set JAVA=...)"
 
@@ -80,6 +87,23 @@ if [ ! -f "$JAR" ] || [ -n "$stale" ] || [ "$REBUILD" = 1 ]; then
   (cd "$REPO" && "$MVN" -q -B -Dstyle.color=never -pl procpool-bench -am package -DskipTests) || die "the build failed"
 fi
 [ -f "$JAR" ] || die "no $JAR after the build"
+
+if [ "$SCALE" = 1 ]; then
+  OUT="$REPO/bench/results/$(date +%F)/$(date +%H%M%S)-scale"
+  mkdir -p "$OUT"
+  # shellcheck disable=SC2206
+  SCALE_OPTS=(${SCALE_JAVA_OPTS:--Xmx2g})
+  echo "[side-by-side] scale curves: $JAVA ${SCALE_OPTS[*]} -jar procpool-bench.jar --scale -> $OUT" >&2
+  status=0
+  "$JAVA" "${SCALE_OPTS[@]}" -jar "$JAR" --scale >"$OUT/scale.jsonl" 2>"$OUT/scale.log" || status=$?
+  [ "$status" = 0 ] || echo "[side-by-side] warning: the scale run had failures (see $OUT/scale.log)" >&2
+  if [ "$TABLE" = 1 ]; then
+    "$PYTHON" "$REPO/bench/side_by_side_table.py" --out "$REPO/BENCHMARKS.md" --latest "$REPO/bench/results"
+    echo "[side-by-side] wrote $REPO/BENCHMARKS.md" >&2
+  fi
+  "$PYTHON" "$REPO/bench/scale_table.py" "$OUT"
+  exit "$status"
+fi
 
 STAMP="$(date +%H%M%S)"
 DAY="$(date +%F)"

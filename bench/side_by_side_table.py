@@ -11,7 +11,8 @@ met, and the full table (medians, [min-max] as noise, ratio procpool/Python).
     python3 bench/side_by_side_table.py --out BENCHMARKS.md --latest bench/results
 
 With --latest, one section per kind of run (the newest full run, then the
-newest quick run) found under the folder.  Standard library only.
+newest quick run) found under the folder, then the newest JMH result and the
+Scale section of the newest --scale run (bench/scale_table.py).  Standard library only.
 """
 import argparse
 import glob
@@ -19,6 +20,9 @@ import json
 import os
 import statistics
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import scale_table  # noqa: E402  (bench/scale_table.py: the Scale section)
 
 HIGHER_IS_BETTER = {"tasks_per_s", "MiB_per_s", "speedup_vs_serial"}
 PY_POOL = "mp.Pool"
@@ -345,7 +349,7 @@ def section(run):
     lines.append("- Command: `%s`" % mf.get("command", "bash bench/side-by-side.sh"))
     lines.append("- Order: %s (alternating; each figure below is the median of the runs' medians, "
                  "[min–max] over every repetition of every run)" % ", ".join(mf.get("order", [])))
-    lines.append("- Results: `%s/`" % os.path.relpath(run["folder"], mf.get("repo", os.getcwd())))
+    lines.append("- Results: `%s/`" % scale_table.rel(run["folder"]))
     lines.append("- Java: %s (%s), %s; Python: %s %s; CPUs: %s; OS: %s" % (
         jm.get("java_version", "?"), jm.get("java_vendor", "?"), jm.get("vm", "?"),
         pm.get("implementation", "?"), pm.get("python", "?"), jm.get("cpu_count", pm.get("cpu_count", "?")),
@@ -482,6 +486,9 @@ def main():
     ap.add_argument("--jmh", metavar="FILE", help="add a JMH JSON result (with --latest: the newest "
                     "bench/results/<date>/jmh-*.json is added unless --no-jmh)")
     ap.add_argument("--no-jmh", action="store_true")
+    ap.add_argument("--scale", metavar="FOLDER", help="add the Scale section of a --scale run folder "
+                    "(scale.jsonl; with --latest: the newest <date>/<time>-scale/ is added unless --no-scale)")
+    ap.add_argument("--no-scale", action="store_true")
     a = ap.parse_args()
     folders = list(a.folders)
     if a.latest:
@@ -501,6 +508,9 @@ def main():
     jmh = a.jmh or (latest_jmh(a.latest) if a.latest and not a.no_jmh else None)
     if jmh:
         lines.extend(jmh_section(jmh))
+    scale = a.scale or (scale_table.latest_scale(a.latest) if a.latest and not a.no_scale else None)
+    if scale:
+        lines.extend(scale_table.section(scale))
     text = "\n".join(lines) + "\n"
     if a.out == "-":
         sys.stdout.write(text)

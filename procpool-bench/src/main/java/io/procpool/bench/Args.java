@@ -45,6 +45,7 @@ final class Args {
           "\n",
           "usage: java -jar procpool-bench.jar [options]          (scenarios S1-S10, JSON lines on stdout)",
           "       java -jar procpool-bench.jar --jmh [JMH options] (JMH microbenchmarks, see README)",
+          "       java -Xmx2g -jar procpool-bench.jar --scale [--quick] [--parts ...] (scale curves, see README)",
           "",
           "  --quick                 tiny sizes, the same as python_pool_bench.py --quick (< 1 min)",
           "  --scenarios S1,S2,...   which scenarios (default: all, S1-S10)",

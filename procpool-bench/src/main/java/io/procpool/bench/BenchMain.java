@@ -10,7 +10,8 @@ import java.util.List;
  * The side-by-side benchmark: scenarios S1-S10 of {@code python_pool_bench.py} on procpool's
  * {@code ProcessPool} and {@code ThreadPool}, printed as JSON lines in the Python script's schema
  * ({@code meta} first, {@code meta_end} last; progress on stderr). With {@code --jmh} as the first
- * argument it runs the JMH microbenchmarks instead (all further arguments go to JMH).
+ * argument it runs the JMH microbenchmarks instead (all further arguments go to JMH); with
+ * {@code --scale}, the scale curves ({@link Scale}).
  */
 public final class BenchMain {
   private BenchMain() {}
@@ -23,6 +24,14 @@ public final class BenchMain {
       return;
     }
     PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
+    if (argv.length > 0 && argv[0].equals("--scale")) {
+      int errors = Scale.run(java.util.Arrays.copyOfRange(argv, 1, argv.length), out);
+      out.flush();
+      if (errors != 0) {
+        System.exit(1);
+      }
+      return;
+    }
     int errors = run(argv, out);
     out.flush();
     if (errors > 0) {

@@ -1,0 +1,425 @@
+package io.procpool.bench;
+
+import io.procpool.ProcessPool;
+import io.procpool.ResultIterator;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.lang.management.MemoryUsage;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+
+/**
+ * The scale curves ({@code --scale}): how cost grows with the number of workers (1-16 on the
+ * machine's cores), with the number of items for {@code map} and {@code imap} (with the caller's
+ * peak heap), and the resident memory of an idle worker. JSON lines like the side-by-side
+ * benchmark ({@code meta} first, {@code meta_end} last), scenarios {@code SCALE-workers},
+ * {@code SCALE-items}, {@code SCALE-rss}.
+ */
+final class Scale {
+  private static final double MIB = 1 << 20;
+
+  static final String USAGE =
+      "usage: java [-Xmx2g] -jar procpool-bench.jar --scale [--quick] [--parts workers,items,rss] [--repeats N]\n"
+          + "  --quick     small sizes, 1 repetition (smoke test, < 30 s)\n"
+          + "  --parts     which curves (default: workers,items,rss)\n"
+          + "  --repeats   timed repetitions per point (default 5 for workers, 3 for items)";
+
+  private final PrintStream out;
+  private final boolean quick;
+  private final int workerRepeats;
+  private final int itemRepeats;
+
+  private Scale(PrintStream out, boolean quick, Integer repeats) {
+    this.out = out;
+    this.quick = quick;
+    this.workerRepeats = repeats != null ? repeats : quick ? 1 : 5;
+    this.itemRepeats = repeats != null ? repeats : quick ? 1 : 3;
+  }
+
+  /** Runs the curves; returns the number of parts that failed, or -1 for a bad command line. */
+  static int run(String[] argv, PrintStream out) {
+    boolean quick = false;
+    Integer repeats = null;
+    List<String> parts = new ArrayList<>(List.of("workers", "items", "rss"));
+    for (int i = 0; i < argv.length; i++) {
+      switch (argv[i]) {
+        case "--quick":
+          quick = true;
+          break;
+        case "--parts":
+          if (i + 1 >= argv.length) {
+            System.err.println("error: missing value for --parts\n" + USAGE);
+            return -1;
+          }
+          parts = Arrays.asList(argv[++i].split(","));
+          break;
+        case "--repeats":
+          try {
+            repeats = Integer.parseInt(i + 1 < argv.length ? argv[++i] : "");
+          } catch (NumberFormatException e) {
+            repeats = 0;
+          }
+          if (repeats < 1) {
+            System.err.println("error: --repeats wants a positive number\n" + USAGE);
+            return -1;
+          }
+          break;
+        case "-h":
+        case "--help":
+          System.err.println(USAGE);
+          return 0;
+        default:
+          System.err.println("error: unknown option " + argv[i] + "\n" + USAGE);
+          return -1;
+      }
+    }
+    for (String p : parts) {
+      if (!List.of("workers", "items", "rss").contains(p)) {
+        System.err.println("error: unknown part " + p + "\n" + USAGE);
+        return -1;
+      }
+    }
+    long tStart = System.nanoTime();
+    Runtime rt = Runtime.getRuntime();
+    out.println(
+        Json.write(
+            Json.obj()
+                .with("scenario", "meta")
+                .with("impl", "procpool")
+                .with("mode", "scale")
+                .with("java_version", System.getProperty("java.version"))
+                .with("vm", System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.version"))
+                .with("cpu_count", rt.availableProcessors())
+                .with("max_heap_mib", rt.maxMemory() >> 20)
+                .with("jvm_args", ManagementFactory.getRuntimeMXBean().getInputArguments())
+                .with("loadavg_start", Health.loadAverage())
+                .with("other_cpu_busy_pct_start", Health.cpuBusyPct(1.0))
+                .with("quick", quick)
+                .with("parts", parts)
+                .with("repeats", repeats)
+                .with("time_unix", System.currentTimeMillis() / 1000)));
+    out.flush();
+    Scale s = new Scale(out, quick, repeats);
+    List<String> errors = new ArrayList<>();
+    for (String p : parts) {
+      long t0 = System.nanoTime();
+      Scenarios.log("scale " + p + " ...");
+      try {
+        switch (p) {
+          case "workers": s.workers(); break;
+          case "items": s.items(); break;
+          case "rss": s.rss(); break;
+          default: throw new IllegalArgumentException("unknown part " + p);
+        }
+        Scenarios.log(String.format("scale %s done in %.1f s", p, Scenarios.secondsSince(t0)));
+      } catch (Throwable e) {
+        Scenarios.log("scale " + p + " FAILED: " + e);
+        e.printStackTrace();
+        errors.add(p + ": " + e);
+      }
+    }
+    long children = ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).count();
+    out.println(
+        Json.write(
+            Json.obj()
+                .with("scenario", "meta_end")
+                .with("total_s", Json.round(Scenarios.secondsSince(tStart), 2))
+                .with("loadavg_end", Health.loadAverage())
+                .with("other_cpu_busy_pct_end", Health.cpuBusyPct(1.0))
+                .with("live_child_processes_end", children)
+                .with("errors", errors)));
+    out.flush();
+    return errors.size();
+  }
+
+  private void emit(String scenario, String variant, int procs, Json.Obj params, String metric, double[] xs, int digits) {
+    Json.Obj rec =
+        Json.obj()
+            .with("scenario", scenario)
+            .with("variant", variant)
+            .with("impl", "ProcessPool")
+            .with("start_method", "jvm")
+            .with("processes", procs)
+            .with("params", params)
+            .with("metric", metric);
+    rec.putAll(Stats.summary(xs, digits));
+    rec.with("samples", Stats.rounded(xs, digits)).with("loadavg", Health.loadAverage());
+    out.println(Json.write(rec));
+    out.flush();
+  }
+
+  // ------------------------------------------------------------------ workers
+
+  private void workers() throws Exception {
+    int[] sizes = quick ? new int[] {1, 2} : new int[] {1, 2, 4, 8, 16};
+    int nBig = quick ? 20_000 : 1_000_000;
+    int nSmall = quick ? 1_000 : 20_000;
+    List<Long> big = Scenarios.range(nBig);
+    List<Long> small = Scenarios.range(nSmall);
+    int repeats = workerRepeats;
+    for (int procs : sizes) {
+      long t0 = System.nanoTime();
+      ProcessPool pool = ProcessPool.builder().processes(procs).build();
+      double start = Scenarios.secondsSince(t0);
+      try {
+        emit("SCALE-workers", "pool_start", procs, Json.obj(), "seconds", new double[] {start}, 4);
+        double[] rates = new double[repeats];
+        pool.map(Work::square, big); // two warm-ups: every worker's JIT has seen the function
+        pool.map(Work::square, big);
+        for (int i = 0; i < repeats; i++) {
+          long t = System.nanoTime();
+          List<Long> r = pool.map(Work::square, big);
+          rates[i] = nBig / Scenarios.secondsSince(t);
+          checkSquares(r, nBig);
+        }
+        emit("SCALE-workers", "map_default_chunks", procs,
+            Json.obj().with("n_items", nBig).with("chunksize", Scenarios.defaultChunksize(nBig, procs)),
+            "items_per_s", rates, 1);
+        rates = new double[repeats];
+        pool.map(Work::square, small, 1); // warm-up
+        pool.map(Work::square, small, 1);
+        for (int i = 0; i < repeats; i++) {
+          long t = System.nanoTime();
+          List<Long> r = pool.map(Work::square, small, 1);
+          rates[i] = nSmall / Scenarios.secondsSince(t);
+          checkSquares(r, nSmall);
+        }
+        emit("SCALE-workers", "map_chunksize_1", procs,
+            Json.obj().with("n_items", nSmall).with("chunksize", 1), "items_per_s", rates, 1);
+      } finally {
+        pool.close();
+        pool.join();
+      }
+    }
+  }
+
+  private static void checkSquares(List<Long> r, long n) {
+    Scenarios.check(r.size() == n, "size " + r.size() + " != " + n);
+    for (int i = 0; i < r.size(); i++) {
+      Scenarios.check(r.get(i) == (long) i * i, "item " + i);
+    }
+  }
+
+  // ------------------------------------------------------------------ items
+
+  /** The Longs 0..n-1, generated as they are read: nothing is materialized. */
+  static Iterable<Long> lazyRange(long n) {
+    return () ->
+        new Iterator<Long>() {
+          long next;
+
+          @Override
+          public boolean hasNext() {
+            return next < n;
+          }
+
+          @Override
+          public Long next() {
+            if (next >= n) {
+              throw new NoSuchElementException();
+            }
+            return next++;
+          }
+        };
+  }
+
+  /**
+   * Samples the caller's heap every 10 ms on a daemon thread: the peak of used heap (live objects
+   * and garbage not yet collected) and the peak of what the heap pools held after their latest
+   * collection (live data only, as far as the collector has looked).
+   */
+  static final class HeapSampler implements AutoCloseable {
+    private final Thread thread;
+    private volatile boolean stop;
+    private volatile long peakUsed;
+    private volatile long peakAfterGc;
+    private final List<MemoryPoolMXBean> pools = new ArrayList<>();
+
+    HeapSampler() {
+      for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
+        if (p.getType() == MemoryType.HEAP && p.getCollectionUsage() != null) {
+          pools.add(p);
+        }
+      }
+      sample();
+      thread = new Thread(this::loop, "heap-sampler");
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    private void sample() {
+      Runtime rt = Runtime.getRuntime();
+      long used = rt.totalMemory() - rt.freeMemory();
+      if (used > peakUsed) {
+        peakUsed = used;
+      }
+      long after = 0;
+      for (MemoryPoolMXBean p : pools) {
+        MemoryUsage u = p.getCollectionUsage();
+        if (u != null) {
+          after += u.getUsed();
+        }
+      }
+      if (after > peakAfterGc) {
+        peakAfterGc = after;
+      }
+    }
+
+    private void loop() {
+      while (!stop) {
+        sample();
+        try {
+          Thread.sleep(10);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      stop = true;
+      thread.interrupt();
+      thread.join();
+      sample();
+    }
+  }
+
+  private static long usedAfterGc() {
+    System.gc();
+    Runtime rt = Runtime.getRuntime();
+    return rt.totalMemory() - rt.freeMemory();
+  }
+
+  private void items() throws Exception {
+    int procs = 2;
+    int maxExp = quick ? 4 : 7;
+    int imapChunk = 1000;
+    try (ProcessPool pool = ProcessPool.builder().processes(procs).build()) {
+      // warm-up of both operations (JIT in the caller and in the workers)
+      pool.map(Work::square, Scenarios.range(100_000));
+      drain(pool, 100_000, imapChunk);
+      for (int e = 3; e <= maxExp; e++) {
+        long n = (long) Math.pow(10, e);
+        int reps = itemRepeats;
+        // map: the input list is built before the clock and is held during the run (expected)
+        double[] rates = new double[reps];
+        double[] peak = new double[reps];
+        double[] peakLive = new double[reps];
+        double[] base = new double[reps];
+        for (int i = 0; i < reps; i++) {
+          List<Long> in = Scenarios.range(n);
+          base[i] = usedAfterGc() / MIB;
+          long t;
+          double secs;
+          List<Long> r;
+          try (HeapSampler hs = new HeapSampler()) {
+            t = System.nanoTime();
+            r = pool.map(Work::square, in);
+            secs = Scenarios.secondsSince(t);
+            hs.close();
+            peak[i] = hs.peakUsed / MIB;
+            peakLive[i] = hs.peakAfterGc / MIB;
+          }
+          rates[i] = n / secs;
+          checkSquares(r, n);
+          r = null;
+          in = null;
+        }
+        Json.Obj params = Json.obj().with("n_items", n).with("chunksize", Scenarios.defaultChunksize(n, procs));
+        emit("SCALE-items", "map", procs, params, "items_per_s", rates, 1);
+        emit("SCALE-items", "map", procs, params, "caller_peak_used_heap_mib", peak, 1);
+        emit("SCALE-items", "map", procs, params, "caller_peak_heap_after_gc_mib", peakLive, 1);
+        emit("SCALE-items", "map", procs, params, "caller_heap_before_mib", base, 1);
+        // imap: a lazy input, results consumed and dropped
+        rates = new double[reps];
+        peak = new double[reps];
+        peakLive = new double[reps];
+        base = new double[reps];
+        for (int i = 0; i < reps; i++) {
+          base[i] = usedAfterGc() / MIB;
+          try (HeapSampler hs = new HeapSampler()) {
+            long t = System.nanoTime();
+            drain(pool, n, imapChunk);
+            double secs = Scenarios.secondsSince(t);
+            hs.close();
+            rates[i] = n / secs;
+            peak[i] = hs.peakUsed / MIB;
+            peakLive[i] = hs.peakAfterGc / MIB;
+          }
+        }
+        params = Json.obj().with("n_items", n).with("chunksize", imapChunk).with("input", "lazy Iterable");
+        emit("SCALE-items", "imap", procs, params, "items_per_s", rates, 1);
+        emit("SCALE-items", "imap", procs, params, "caller_peak_used_heap_mib", peak, 1);
+        emit("SCALE-items", "imap", procs, params, "caller_peak_heap_after_gc_mib", peakLive, 1);
+        emit("SCALE-items", "imap", procs, params, "caller_heap_before_mib", base, 1);
+      }
+    }
+  }
+
+  /** imap over the lazy 0..n-1; checks each result in order and keeps none. */
+  private static void drain(ProcessPool pool, long n, int chunk) {
+    long i = 0;
+    try (ResultIterator<Long> it = pool.imap(Work::square, lazyRange(n), chunk)) {
+      while (it.hasNext()) {
+        long v = it.next();
+        if (v != i * i) {
+          throw new AssertionError("wrong result: imap item " + i);
+        }
+        i++;
+      }
+    } catch (RuntimeException | Error e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+    Scenarios.check(i == n, "imap gave " + i + " of " + n);
+  }
+
+  // ------------------------------------------------------------------ rss
+
+  /** VmRSS of a process in MiB, from /proc/PID/status (Linux). */
+  static double rssMib(long pid) throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"), StandardCharsets.UTF_8)) {
+      if (line.startsWith("VmRSS:")) {
+        String[] f = line.substring(6).trim().split("\\s+");
+        return Long.parseLong(f[0]) / 1024.0; // kB
+      }
+    }
+    throw new IOException("no VmRSS for pid " + pid);
+  }
+
+  private void rss() throws Exception {
+    String[][] variants = {
+      {},
+      {"-Xmx64m", "-XX:TieredStopAtLevel=1"},
+      {"-Xmx64m", "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1", "-XX:ReservedCodeCacheSize=16m", "-Xss256k",
+        "-XX:MaxMetaspaceSize=64m"},
+    };
+    String[] names = {"default_options", "override_xmx64m_c1", "override_lean"};
+    int procs = 2;
+    for (int v = 0; v < variants.length; v++) {
+      try (ProcessPool pool = ProcessPool.builder().processes(procs).jvmOptions(variants[v]).build()) {
+        Scenarios.check(pool.apply(Work::square, 7L) == 49L, "apply");
+        Thread.sleep(1000);
+        List<Long> pids = pool.workerPids();
+        double[] mib = new double[pids.size()];
+        for (int i = 0; i < mib.length; i++) {
+          mib[i] = rssMib(pids.get(i));
+        }
+        emit("SCALE-rss", names[v], procs,
+            Json.obj().with("jvm_options", Arrays.asList(variants[v])).with("idle_after_task_s", 1.0),
+            "worker_rss_mib", mib, 1);
+      }
+    }
+  }
+}
