@@ -417,4 +417,22 @@ class CrashMatrixTest {
       assertThat(own.apply(Tasks::square, 4)).isEqualTo(16);
     }
   }
+
+  @Test
+  void aFunctionTheWorkersCannotLoadFailsEveryItemWithoutExhaustingTheCaller() throws Exception {
+    // workers that see procpool and SLF4J only: this test's classes are missing there
+    String cp = java.nio.file.Path.of(ProcessPool.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+        + java.io.File.pathSeparator
+        + java.nio.file.Path.of(org.slf4j.LoggerFactory.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    try (ProcessPool own = ProcessPool.builder().processes(2).classpath(cp).build()) {
+      List<Integer> items = java.util.stream.IntStream.range(0, 300_000).boxed().collect(java.util.stream.Collectors.toList());
+      assertThatThrownBy(() -> own.map(Tasks::square, items))
+          .isInstanceOf(TaskFailedException.class)
+          .satisfies(e -> assertThat(((TaskFailedException) e).index()).isZero())
+          .cause()
+          .isInstanceOf(ClassNotFoundException.class)
+          .hasMessageContaining(CrashMatrixTest.class.getName()); // the lambda's capturing class
+      assertThat(own.stats().tasksFailed()).isEqualTo(300_000);
+    }
+  }
 }

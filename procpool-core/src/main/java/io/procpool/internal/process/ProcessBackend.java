@@ -466,9 +466,16 @@ public final class ProcessBackend implements Backend {
             b.fail(new CancellationException("the caller no longer wants this result"));
           } else {
             int mark = out.size();
-            out.writeInt(0).writeByte(Protocol.BATCH);
-            encodeBatch(w, b, out, failures);
-            out.putInt(mark, out.size() - mark - 4);
+            try {
+              out.writeInt(0).writeByte(Protocol.BATCH);
+              encodeBatch(w, b, out, failures);
+              out.putInt(mark, out.size() - mark - 4);
+            } catch (RuntimeException | OutOfMemoryError e) {
+              out.truncate(mark); // this batch cannot be encoded: it fails, the others go on
+              b.fail(e);
+              b = dispatcher.pollForPrefetch();
+              continue;
+            }
             synchronized (w) {
               if (w.dead) {
                 out.truncate(mark);
@@ -494,6 +501,9 @@ public final class ProcessBackend implements Backend {
         }
         if (out.size() > 0) {
           w.io.writeFrames(out.array(), out.size());
+        }
+        if (out.array().length > 4 * 1024 * 1024) {
+          out = new Buf(64 * 1024); // do not keep the largest batch's buffer for the pool's lifetime
         }
       }
     } catch (InterruptedException | IOException e) {
@@ -572,6 +582,22 @@ public final class ProcessBackend implements Backend {
       }
     } catch (IOException e) {
       // EOF: the worker exited or was killed; onExit handles what it held
+    } catch (RuntimeException | Error e) {
+      // the reader cannot go on (a result too big for this heap, a bug): without it the worker's
+      // batches would never complete, so the worker goes, and onExit fails the running batch
+      LOG.error("{}: reading from {} failed; killing the worker so that its tasks end", poolName, w.label(), e);
+      Batch running;
+      synchronized (w) {
+        running = w.running();
+        if (running != null) {
+          w.inflight.remove(running.id());
+          w.runningTaken = true; // what is left never started: onExit requeues it
+        }
+      }
+      destroyTree(w.process, true);
+      if (running != null) {
+        running.fail(new IOException("the pool could not read this task's result from " + w.label() + ": " + e, e));
+      }
     }
   }
 

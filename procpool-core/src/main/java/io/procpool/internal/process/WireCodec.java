@@ -47,6 +47,8 @@ final class WireCodec {
   private static final int LONGS = 14;
   private static final int INTS = 15;
   private static final int DOUBLES = 16;
+  /** A failure already written in this message (by its index among the message's failures). */
+  private static final int FAILURE_REF = 17;
   private static final int MAX_CAUSES = 16;
   /** {@code List.of(...)}'s classes (ImmutableCollections.List12 and ListN). */
   private static final Class<?> LIST12 = List.of(1).getClass();
@@ -128,6 +130,8 @@ final class WireCodec {
   private static final class ObjectSection {
     private Buf buf;
     private ObjectOutputStream oos;
+    /** Failures written in this message, so that one thrown for every item is written once. */
+    private java.util.IdentityHashMap<Throwable, Integer> failures;
 
     ObjectOutputStream stream() throws IOException {
       if (oos == null) {
@@ -173,8 +177,18 @@ final class WireCodec {
       writeValue(out, p.first(), objects);
       writeValue(out, p.second(), objects);
     } else if (c == Failure.class) {
-      out.writeByte(FAILURE);
-      writeFailure(out, ((Failure) v).cause());
+      Throwable cause = ((Failure) v).cause();
+      if (objects.failures == null) {
+        objects.failures = new java.util.IdentityHashMap<>();
+      }
+      Integer seen = objects.failures.get(cause);
+      if (seen != null) {
+        out.writeByte(FAILURE_REF).writeInt(seen);
+      } else {
+        objects.failures.put(cause, objects.failures.size());
+        out.writeByte(FAILURE);
+        writeFailure(out, cause);
+      }
     } else if (c == ArrayList.class || c == LIST12 || c == LISTN) {
       List<?> list = (List<?>) v;
       out.writeByte(c == ArrayList.class ? ARRAY_LIST : IMMUTABLE_LIST).writeInt(list.size());
@@ -229,11 +243,12 @@ final class WireCodec {
     int objectsAt = in.pos + taggedLen;
     In objectsIn = new In(in.a, objectsAt, in.end - objectsAt);
     ObjectInputStream[] ois = {null};
+    List<Failure> failures = new ArrayList<>();
     Object[] out = new Object[n];
     In tagged = new In(in.a, in.pos, taggedLen);
     for (int i = 0; i < n; i++) {
       try {
-        out[i] = readValue(tagged, objectsIn, ois);
+        out[i] = readValue(tagged, objectsIn, ois, failures);
       } catch (ClassNotFoundException | IOException | RuntimeException | LinkageError e) {
         out[i] = new Failure(e);
         if (!(e instanceof ClassNotFoundException)) {
@@ -249,7 +264,7 @@ final class WireCodec {
     return out;
   }
 
-  private Object readValue(In in, In objectsIn, ObjectInputStream[] ois)
+  private Object readValue(In in, In objectsIn, ObjectInputStream[] ois, List<Failure> failures)
       throws IOException, ClassNotFoundException {
     int tag = in.readByte();
     switch (tag) {
@@ -279,7 +294,7 @@ final class WireCodec {
         }
         Object[] elements = new Object[n];
         for (int i = 0; i < n; i++) {
-          elements[i] = readValue(in, objectsIn, ois);
+          elements[i] = readValue(in, objectsIn, ois, failures);
         }
         if (tag == ARRAY_LIST) {
           return new ArrayList<>(Arrays.asList(elements));
@@ -313,11 +328,21 @@ final class WireCodec {
         return a;
       }
       case PAIR:
-        Object first = readValue(in, objectsIn, ois);
-        Object second = readValue(in, objectsIn, ois);
+        Object first = readValue(in, objectsIn, ois, failures);
+        Object second = readValue(in, objectsIn, ois, failures);
         return new Calls.Pair(first, second);
-      case FAILURE:
-        return new Failure(readFailure(in));
+      case FAILURE: {
+        Failure f = new Failure(readFailure(in));
+        failures.add(f);
+        return f;
+      }
+      case FAILURE_REF: {
+        int ref = in.readInt();
+        if (ref < 0 || ref >= failures.size()) {
+          throw new IOException("corrupt failure reference " + ref);
+        }
+        return failures.get(ref);
+      }
       case OBJECT:
         if (ois[0] == null) {
           ois[0] = objectInput(new ByteArrayInputStream(objectsIn.a, objectsIn.pos, objectsIn.remaining()));

@@ -61,4 +61,19 @@ class WireCodecTest {
     assertThat(((Failure) out[1]).cause()).hasMessageContaining("java.lang.Object");
     assertThat(out[2]).isEqualTo(3);
   }
+
+  @Test
+  void oneFailureSharedByManyItemsIsWrittenOnce() throws IOException {
+    Throwable shared = new IllegalStateException("x".repeat(10_000));
+    Object[] values = new Object[1000];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = new Failure(shared);
+    }
+    Buf out = new Buf(64);
+    codec.writeValues(out, values, (i, e) -> new Failure(e));
+    assertThat(out.size()).isLessThan(100_000); // one description, then 5-byte references
+    Object[] back = codec.readValues(new In(out.array(), 0, out.size()));
+    assertThat(back).hasSize(1000);
+    assertThat(((Failure) back[999]).cause()).isInstanceOf(IllegalStateException.class).hasMessage("x".repeat(10_000));
+  }
 }
