@@ -55,7 +55,17 @@ class ChaosTest {
 
   @Test
   void withRetriesEveryResultArrivesExactlyOnceAndCorrect() throws Exception {
-    List<Integer> items = IntStream.range(0, TASKS).boxed().collect(Collectors.toList());
+    withRetries(TASKS);
+  }
+
+  @Test
+  void withoutRetriesEveryTaskEndsWithAResultOrACrash() throws Exception {
+    withoutRetries(TASKS);
+  }
+
+  /** {@code tasks} items through imapUnordered with retries while workers are killed: each exactly once. */
+  static void withRetries(int tasks) throws Exception {
+    List<Integer> items = IntStream.range(0, tasks).boxed().collect(Collectors.toList());
     AtomicBoolean stop = new AtomicBoolean();
     AtomicInteger kills = new AtomicInteger();
     Set<Long> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -76,14 +86,14 @@ class ChaosTest {
       seen.addAll(pool.workerPids());
       pool.close();
     }
-    assertThat(count).isEqualTo(TASKS);
+    assertThat(count).isEqualTo(tasks);
     assertThat(kills.get()).isGreaterThan(0);
     await().atMost(Duration.ofSeconds(5)).until(() -> Processes.alive(seen).isEmpty());
   }
 
-  @Test
-  void withoutRetriesEveryTaskEndsWithAResultOrACrash() throws Exception {
-    List<Integer> items = IntStream.range(0, TASKS).boxed().collect(Collectors.toList());
+  /** {@code tasks} items through imap without retries while workers are killed: each ends once. */
+  static void withoutRetries(int tasks) throws Exception {
+    List<Integer> items = IntStream.range(0, tasks).boxed().collect(Collectors.toList());
     AtomicBoolean stop = new AtomicBoolean();
     AtomicInteger kills = new AtomicInteger();
     Set<Long> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -92,7 +102,7 @@ class ChaosTest {
     int ok = 0;
     int crashed = 0;
     try (ResultIterator<Object> it = pool.imap(x -> slowSquare((Integer) x), items, 20)) {
-      for (int i = 0; i < TASKS; i++) {
+      for (int i = 0; i < tasks; i++) {
         try {
           assertThat(it.next()).isEqualTo((long) i * i);
           ok++;
@@ -109,7 +119,7 @@ class ChaosTest {
       seen.addAll(pool.workerPids());
       pool.close();
     }
-    assertThat(ok + crashed).isEqualTo(TASKS);
+    assertThat(ok + crashed).isEqualTo(tasks);
     assertThat(ok).isGreaterThan(0);
     await().atMost(Duration.ofSeconds(5)).until(() -> Processes.alive(seen).isEmpty());
   }
