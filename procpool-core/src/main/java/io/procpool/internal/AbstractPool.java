@@ -17,7 +17,6 @@ import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -536,10 +535,6 @@ public abstract class AbstractPool implements Pool {
     }
   }
 
-  /** The callback executor, for backends that deliver user-visible events. */
-  protected Executor callbackExecutor() {
-    return callbacks;
-  }
 
   private static String stateName(int s) {
     switch (s) {

@@ -73,6 +73,7 @@ public final class AsyncResultImpl<R> implements AsyncResult<R> {
     });
   }
 
+  /** Runs {@code r} on the pool's callback thread, or here once the pool has shut it down. */
   private void runCallback(Runnable r) {
     try {
       callbacks.execute(r);
@@ -174,13 +175,7 @@ public final class AsyncResultImpl<R> implements AsyncResult<R> {
             copy.complete(v);
           }
         },
-        r -> {
-          try {
-            callbacks.execute(r);
-          } catch (RejectedExecutionException e) {
-            r.run(); // the pool is closed: run the stage here
-          }
-        });
+        this::runCallback);
     return copy;
   }
 

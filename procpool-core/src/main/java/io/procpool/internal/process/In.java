@@ -17,10 +17,6 @@ final class In {
     this.end = off + len;
   }
 
-  In(byte[] a) {
-    this(a, 0, a.length);
-  }
-
   private void need(int k) throws IOException {
     if (pos + k > end || k < 0) {
       throw new EOFException("truncated procpool message: need " + k + " bytes at " + pos + ", have " + (end - pos));

@@ -10,6 +10,7 @@ import io.procpool.internal.Calls;
 import io.procpool.internal.Dispatcher;
 import io.procpool.internal.Failure;
 import io.procpool.internal.Job;
+import io.procpool.internal.NamedThreads;
 import io.procpool.internal.Stats;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -171,8 +172,8 @@ public final class ProcessBackend implements Backend {
       throw new IllegalArgumentException("the initializer cannot be serialized: " + e.getMessage()
           + (e instanceof java.io.NotSerializableException ? " is not Serializable" : ""), e);
     }
-    supervisor = Executors.newSingleThreadExecutor(daemon(poolName + "-supervisor"));
-    scheduler = Executors.newSingleThreadScheduledExecutor(daemon(poolName + "-scheduler"));
+    supervisor = Executors.newSingleThreadExecutor(NamedThreads.daemon(poolName + "-supervisor"));
+    scheduler = Executors.newSingleThreadScheduledExecutor(NamedThreads.daemon(poolName + "-scheduler"));
     try {
       openServer();
       writeArgfile();
@@ -202,13 +203,6 @@ public final class ProcessBackend implements Backend {
     }
   }
 
-  private static java.util.concurrent.ThreadFactory daemon(String name) {
-    return r -> {
-      Thread t = new Thread(r, name);
-      t.setDaemon(true);
-      return t;
-    };
-  }
 
   private void openServer() throws IOException {
     try {
@@ -511,26 +505,13 @@ public final class ProcessBackend implements Backend {
     }
   }
 
-  /** A guess of a batch's encoded size, so that big payloads are not copied while the buffer grows. */
-  private static int estimate(Object[] items) {
-    long n = 16L + 10L * items.length;
-    for (Object o : items) {
-      if (o instanceof byte[]) {
-        n += ((byte[]) o).length;
-      } else if (o instanceof String) {
-        n += ((String) o).length();
-      }
-    }
-    return (int) Math.min(n, Integer.MAX_VALUE - 64);
-  }
-
   private boolean retiring(WorkerHandle w) {
     return settings.maxTasksPerChild > 0 && w.itemsSent >= settings.maxTasksPerChild;
   }
 
   private void encodeBatch(WorkerHandle w, Batch b, Buf out, Map<Integer, Throwable> failures) {
     EncodedFunction fn = (EncodedFunction) b.job().prepared();
-    out.ensure(estimate(b.items()) + fn.bytes.length + 32);
+    out.ensure(WireCodec.sizeHint(b.items()) + fn.bytes.length + 32);
     out.writeLong(b.id()).writeLong(fn.key);
     if (w.knownFunctions.get(fn.key) == null) {
       w.knownFunctions.put(fn.key, Boolean.TRUE);

@@ -219,6 +219,22 @@ final class WireCodec {
     }
   }
 
+  /**
+   * A guess of how many bytes {@code values} take once written, so that a buffer for big payloads
+   * is sized once instead of being copied while it grows.
+   */
+  static int sizeHint(Object[] values) {
+    long n = 16L + 10L * values.length;
+    for (Object o : values) {
+      if (o instanceof byte[]) {
+        n += ((byte[]) o).length;
+      } else if (o instanceof String) {
+        n += ((String) o).length();
+      }
+    }
+    return (int) Math.min(n, Integer.MAX_VALUE - 64);
+  }
+
   /** Returns why {@code v} cannot be encoded on its own, or null if it can. */
   private Exception checkEncodable(Object v) {
     try {

@@ -364,7 +364,8 @@ public final class WorkerMain {
         } else if (maxHeap > 0) {
           retire = heapAboveLimit();
         }
-        Buf out = new Buf(resultEstimate(results)).writeLong(batch.batchId).writeLong(batchNanos).writeInt(slowestIndex).writeLong(slowestNanos);
+        Buf out = new Buf(256 + WireCodec.sizeHint(results));
+        out.writeLong(batch.batchId).writeLong(batchNanos).writeInt(slowestIndex).writeLong(slowestNanos);
         codec.writeValues(out, results, (i, e) -> new Failure(resultError(e)));
         io.write(Protocol.RESULT, out.array(), out.size());
         if (retire != null) {
@@ -375,16 +376,6 @@ public final class WorkerMain {
     } catch (IOException | InterruptedException e) {
       Runtime.getRuntime().halt(0);
     }
-  }
-
-  private static int resultEstimate(Object[] results) {
-    long n = 256L + 10L * results.length;
-    for (Object o : results) {
-      if (o instanceof byte[]) {
-        n += ((byte[]) o).length;
-      }
-    }
-    return (int) Math.min(n, Integer.MAX_VALUE - 64);
   }
 
   private static Exception resultError(Exception e) {
