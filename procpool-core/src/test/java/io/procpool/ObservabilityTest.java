@@ -103,7 +103,9 @@ class ObservabilityTest {
       } catch (TaskFailedException expected) {
         // counted below
       }
-      await().atMost(Duration.ofSeconds(20)).until(() -> pool.workerPids().size() == 1);
+      // the replacement of the crashed worker is counted once it has connected
+      await().atMost(Duration.ofSeconds(20))
+          .until(() -> pool.stats().workersStarted() >= 4 && pool.workerPids().size() == 1);
       PoolStats stats = pool.stats();
       assertThat(stats.workersRecycled()).isGreaterThanOrEqualTo(2);
       assertThat(stats.workersCrashed()).isEqualTo(1);
