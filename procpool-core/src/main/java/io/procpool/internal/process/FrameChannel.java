@@ -3,17 +3,31 @@ package io.procpool.internal.process;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 
 /**
- * Length-prefixed frames over a blocking {@link SocketChannel}: {@code [int length][byte type][body]}
+ * Length-prefixed frames over a {@link SocketChannel}: {@code [int length][byte type][body]}
  * where length counts type and body. One thread reads, any thread writes (writes are serialized by
  * this object's monitor; reading and writing proceed concurrently).
+ *
+ * <p>Two modes. <em>Blocking</em> (the pool's side): plain blocking reads and writes. <em>Polling</em>
+ * (the worker's side): the channel is non-blocking and a thread with nothing to read or no room to
+ * write waits in a {@link Selector} for at most {@link #POLL_MILLIS}. No thread then sits in a
+ * native call for longer than that, which matters when a task calls {@code Runtime.halt}: HotSpot
+ * waits up to 300 ms for threads in native code before the process exits, and no shutdown hook
+ * runs that could wake them.
  */
 final class FrameChannel implements AutoCloseable {
   static final int MAX_FRAME = Integer.MAX_VALUE - 64;
+  /** The longest a polling-mode thread stays in one native wait. */
+  static final long POLL_MILLIS = 20;
 
   private final SocketChannel channel;
+  /** Polling mode only: one selector for the reading thread, one for the (serialized) writers. */
+  private final Selector readable;
+  private final Selector writable;
   private final ByteBuffer in = ByteBuffer.allocate(64 * 1024);
   private final ByteBuffer header = ByteBuffer.allocate(5);
 
@@ -36,9 +50,49 @@ final class FrameChannel implements AutoCloseable {
     }
   }
 
+  /** A blocking-mode channel. */
   FrameChannel(SocketChannel channel) {
     this.channel = channel;
+    this.readable = null;
+    this.writable = null;
     in.flip();
+  }
+
+  private FrameChannel(SocketChannel channel, Selector readable, Selector writable) {
+    this.channel = channel;
+    this.readable = readable;
+    this.writable = writable;
+    in.flip();
+  }
+
+  /** A polling-mode channel: puts {@code channel} in non-blocking mode (see the class comment). */
+  static FrameChannel polling(SocketChannel channel) throws IOException {
+    channel.configureBlocking(false);
+    Selector r = Selector.open();
+    Selector w = Selector.open();
+    channel.register(r, SelectionKey.OP_READ);
+    channel.register(w, SelectionKey.OP_WRITE);
+    return new FrameChannel(channel, r, w);
+  }
+
+  /** Reads into {@code b}, waiting (polling mode) until at least one byte or EOF arrives. */
+  private int readSome(ByteBuffer b) throws IOException {
+    while (true) {
+      int n = channel.read(b);
+      if (n != 0 || readable == null) {
+        return n;
+      }
+      readable.select(POLL_MILLIS);
+      readable.selectedKeys().clear();
+    }
+  }
+
+  /** Writes from {@code bufs}, waiting (polling mode) while the socket buffer is full. */
+  private void writeSome(ByteBuffer[] bufs) throws IOException {
+    if (channel.write(bufs) == 0 && writable != null) {
+      writable.select(POLL_MILLIS);
+      writable.selectedKeys().clear();
+    }
   }
 
   /** Writes one frame whose body is {@code body[0..len)}; blocks until written. */
@@ -54,22 +108,22 @@ final class FrameChannel implements AutoCloseable {
     if (tail == null) {
       ByteBuffer[] all = {header, b};
       while (b.hasRemaining() || header.hasRemaining()) {
-        channel.write(all);
+        writeSome(all);
       }
     } else {
       ByteBuffer t = ByteBuffer.wrap(tail, 0, tailLen);
       ByteBuffer[] all = {header, b, t};
       while (header.hasRemaining() || b.hasRemaining() || t.hasRemaining()) {
-        channel.write(all);
+        writeSome(all);
       }
     }
   }
 
   /** Writes complete frames (each with its length and type) that the caller built in one buffer. */
   synchronized void writeFrames(byte[] frames, int len) throws IOException {
-    ByteBuffer b = ByteBuffer.wrap(frames, 0, len);
-    while (b.hasRemaining()) {
-      channel.write(b);
+    ByteBuffer[] b = {ByteBuffer.wrap(frames, 0, len)};
+    while (b[0].hasRemaining()) {
+      writeSome(b);
     }
   }
 
@@ -102,7 +156,7 @@ final class FrameChannel implements AutoCloseable {
     if (got < bodyLen) {
       ByteBuffer rest = ByteBuffer.wrap(body, got, bodyLen - got);
       while (rest.hasRemaining()) {
-        if (channel.read(rest) < 0) {
+        if (readSome(rest) < 0) {
           throw new EOFException("connection closed inside a frame");
         }
       }
@@ -117,7 +171,7 @@ final class FrameChannel implements AutoCloseable {
     in.compact();
     try {
       while (in.position() < k) {
-        if (channel.read(in) < 0) {
+        if (readSome(in) < 0) {
           throw new EOFException("connection closed");
         }
       }
@@ -132,6 +186,15 @@ final class FrameChannel implements AutoCloseable {
       channel.close();
     } catch (IOException ignored) {
       // closing is best effort
+    }
+    for (Selector s : new Selector[] {readable, writable}) {
+      if (s != null) {
+        try {
+          s.close(); // also releases the socket's file descriptor now rather than at the next select
+        } catch (IOException ignored) {
+          // best effort
+        }
+      }
     }
   }
 }

@@ -239,6 +239,7 @@ public final class ProcessBackend implements Backend {
     lines.add(quote(cp));
     lines.add("-XX:+UseSerialGC");
     lines.add("-Xshare:auto");
+    lines.add("--add-opens=java.base/sun.nio.ch=ALL-UNNAMED"); // a selectable stdin: see WorkerMain.startLifeline
     lines.add("-XX:ErrorFile=" + quote(System.getProperty("java.io.tmpdir") + "/procpool-worker-hs_err-%p.log"));
     lines.add("-Dprocpool.worker=true");
     for (String o : settings.jvmOptions) {

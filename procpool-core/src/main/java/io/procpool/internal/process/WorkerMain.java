@@ -3,12 +3,15 @@ package io.procpool.internal.process;
 import io.procpool.SerializableFunction;
 import io.procpool.SerializableRunnable;
 import io.procpool.internal.Failure;
+import io.procpool.internal.NamedThreads;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -103,7 +106,7 @@ public final class WorkerMain {
       System.exit(2);
     }
     SocketChannel channel = connect(address);
-    FrameChannel io = new FrameChannel(channel);
+    FrameChannel io = FrameChannel.polling(channel);
     Buf hello = new Buf(64).writeString(token).writeInt(workerId).writeLong(ProcessHandle.current().pid());
     io.write(Protocol.HELLO, hello.array(), hello.size());
     FrameChannel.Frame init = io.read();
@@ -133,53 +136,105 @@ public final class WorkerMain {
     return ch;
   }
 
-  /** The worker's stdin, read as a lifeline; a channel so that closing it wakes the reading thread. */
-  private static final java.nio.channels.FileChannel STDIN =
-      new java.io.FileInputStream(java.io.FileDescriptor.in).getChannel();
   private static volatile boolean quiescing;
+  /** What the lifeline reads; closed by {@link #quiesce}. */
+  private static volatile java.nio.channels.Channel stdin;
 
   /**
    * Exits the JVM at once when stdin reaches EOF (the parent died or closed it) or the parent is
-   * no longer our parent. The stdin thread reads through a {@link java.nio.channels.FileChannel},
-   * so that {@link #quiesce} can wake it: a thread blocked in a native read would delay the JVM's
-   * exit by 300 ms (HotSpot waits for threads in native code).
+   * no longer our parent (checked every 200 ms).
+   *
+   * <p>One thread, {@code procpool-lifeline}, waits for stdin in a {@link Selector} for at most
+   * {@link FrameChannel#POLL_MILLIS} at a time, so that it is never blocked in a native read when a
+   * task calls {@code Runtime.halt} (HotSpot would wait 300 ms for it). A pipe becomes selectable
+   * through the JDK's own pipe channel class, which the worker's command line opens to us
+   * ({@code --add-opens java.base/sun.nio.ch}); where that is refused, two threads do the same
+   * with a blocking read, and a halt then takes 300 ms longer to be seen.
    */
   private static void startLifeline(long parentPid) {
-    Thread stdin =
-        new Thread(
-            () -> {
-              java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(64);
-              try {
-                while (STDIN.read(buf) >= 0) {
-                  buf.clear(); // the parent never writes; anything read is ignored
-                }
-              } catch (IOException e) {
-                if (quiescing) {
-                  return; // we closed it ourselves, on the way out
-                }
-              }
-              Runtime.getRuntime().halt(0);
-            },
-            "procpool-lifeline-stdin");
-    stdin.setDaemon(true);
-    stdin.start();
-    Thread watch =
-        new Thread(
-            () -> {
-              while (true) {
-                try {
-                  Thread.sleep(200);
-                } catch (InterruptedException e) {
-                  return;
-                }
-                if (!parentAlive(parentPid)) {
-                  Runtime.getRuntime().halt(0);
-                }
-              }
-            },
-            "procpool-lifeline-parent");
-    watch.setDaemon(true);
-    watch.start();
+    java.nio.channels.Pipe.SourceChannel pipe = selectableStdin();
+    if (pipe != null) {
+      stdin = pipe;
+      startDaemon("procpool-lifeline", () -> pollLifeline(pipe, parentPid));
+      return;
+    }
+    java.nio.channels.FileChannel file = new java.io.FileInputStream(java.io.FileDescriptor.in).getChannel();
+    stdin = file;
+    startDaemon("procpool-lifeline-stdin", () -> {
+      java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(64);
+      try {
+        while (file.read(buf) >= 0) {
+          buf.clear(); // the parent never writes; anything read is ignored
+        }
+      } catch (IOException e) {
+        if (quiescing) {
+          return; // we closed it ourselves, on the way out
+        }
+      }
+      Runtime.getRuntime().halt(0);
+    });
+    startDaemon("procpool-lifeline-parent", () -> {
+      while (true) {
+        try {
+          Thread.sleep(200);
+        } catch (InterruptedException e) {
+          return;
+        }
+        if (!parentAlive(parentPid)) {
+          Runtime.getRuntime().halt(0);
+        }
+      }
+    });
+  }
+
+  private static void startDaemon(String name, Runnable body) {
+    NamedThreads.daemon(name).newThread(body).start();
+  }
+
+  /** Stdin as a non-blocking pipe channel, or null when the JDK does not let us make one. */
+  private static java.nio.channels.Pipe.SourceChannel selectableStdin() {
+    try {
+      Class<?> impl = Class.forName("sun.nio.ch.SourceChannelImpl");
+      java.lang.reflect.Constructor<?> make =
+          impl.getDeclaredConstructor(java.nio.channels.spi.SelectorProvider.class, java.io.FileDescriptor.class);
+      make.setAccessible(true);
+      java.nio.channels.Pipe.SourceChannel ch = (java.nio.channels.Pipe.SourceChannel)
+          make.newInstance(java.nio.channels.spi.SelectorProvider.provider(), java.io.FileDescriptor.in);
+      ch.configureBlocking(false);
+      return ch;
+    } catch (ReflectiveOperationException | RuntimeException | IOException e) {
+      return null;
+    }
+  }
+
+  private static void pollLifeline(java.nio.channels.Pipe.SourceChannel pipe, long parentPid) {
+    java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(64);
+    long nextParentCheck = System.nanoTime();
+    try (Selector selector = Selector.open()) {
+      pipe.register(selector, SelectionKey.OP_READ);
+      while (true) {
+        int n = pipe.read(buf);
+        buf.clear(); // the parent never writes; anything read is ignored
+        if (n < 0) {
+          break;
+        }
+        if (n == 0) {
+          selector.select(FrameChannel.POLL_MILLIS);
+          selector.selectedKeys().clear();
+        }
+        if (System.nanoTime() - nextParentCheck >= 0) {
+          nextParentCheck = System.nanoTime() + 200_000_000L;
+          if (!parentAlive(parentPid)) {
+            break;
+          }
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      if (quiescing) {
+        return; // we closed it ourselves, on the way out
+      }
+    }
+    Runtime.getRuntime().halt(0);
   }
 
   /**
@@ -190,7 +245,10 @@ public final class WorkerMain {
     quiescing = true;
     leaving = true;
     try {
-      STDIN.close();
+      java.nio.channels.Channel in = stdin;
+      if (in != null) {
+        in.close();
+      }
     } catch (IOException | RuntimeException ignored) {
       // best effort
     }
@@ -202,9 +260,7 @@ public final class WorkerMain {
    * JDK serialization and lambda deserialization cost ~100 ms on first use in a fresh JVM.
    */
   private static void warmUp() {
-    Thread t = new Thread(WorkerMain::roundTripALambda, "procpool-warmup");
-    t.setDaemon(true);
-    t.start();
+    startDaemon("procpool-warmup", WorkerMain::roundTripALambda);
   }
 
   /** Serializes and deserializes a lambda and a failure (warm-up; results are thrown away). */
