@@ -88,6 +88,7 @@ public final class AsyncResultImpl<R> implements AsyncResult<R> {
    */
   R await() {
     try {
+      Spin.until(future::isDone, Long.MAX_VALUE);
       return future.get();
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
@@ -125,12 +126,14 @@ public final class AsyncResultImpl<R> implements AsyncResult<R> {
 
   @Override
   public R get() throws InterruptedException, ExecutionException {
+    Spin.until(future::isDone, Long.MAX_VALUE);
     return future.get();
   }
 
   @Override
   public R get(long timeout, TimeUnit unit)
       throws InterruptedException, ExecutionException, TimeoutException {
+    Spin.until(future::isDone, unit.toNanos(timeout));
     return future.get(timeout, unit);
   }
 
