@@ -379,17 +379,24 @@ final class WireCodec {
 
   // ------------------------------------------------------------------ failures
 
+  /** In place of a failure's JDK-serialized bytes: none, rebuild it from its description. */
+  private static final int REBUILD_FROM_DESCRIPTION = -2;
+
   private void writeFailure(Buf out, Throwable t) {
-    byte[] serialized;
-    try {
-      serialized = encodeObject(t);
-    } catch (IOException | RuntimeException e) {
-      serialized = null;
-    }
-    if (serialized == null) {
-      out.writeInt(-1);
+    byte[] serialized = null;
+    if (PlainThrowables.isPlain(t, MAX_CAUSES)) {
+      out.writeInt(REBUILD_FROM_DESCRIPTION); // faster both ways than JDK serialization, and as faithful
     } else {
-      out.writeBytes(serialized);
+      try {
+        serialized = encodeObject(t);
+      } catch (IOException | RuntimeException e) {
+        serialized = null;
+      }
+      if (serialized == null) {
+        out.writeInt(-1);
+      } else {
+        out.writeBytes(serialized);
+      }
     }
     int depth = 0;
     for (Throwable c = t; c != null && depth < MAX_CAUSES; c = c.getCause() == c ? null : c.getCause(), depth++) {
@@ -399,6 +406,14 @@ final class WireCodec {
       StackTraceElement[] st = c.getStackTrace();
       out.writeInt(st.length);
       for (StackTraceElement e : st) {
+        // what StackTraceElement.toString shows: no built-in loader name, no JDK module version
+        String loaderName = e.getClassLoaderName();
+        boolean builtIn = loaderName == null || loaderName.equals("app") || loaderName.equals("platform");
+        String module = e.getModuleName();
+        boolean jdkModule = module != null && (module.startsWith("java.") || module.startsWith("jdk."));
+        out.writeNullable(builtIn ? null : loaderName);
+        out.writeNullable(module);
+        out.writeNullable(jdkModule ? null : e.getModuleVersion());
         out.writeString(e.getClassName());
         out.writeString(e.getMethodName());
         out.writeNullable(e.getFileName());
@@ -439,16 +454,25 @@ final class WireCodec {
       int frames = in.readInt();
       StackTraceElement[] st = new StackTraceElement[Math.max(0, frames)];
       for (int i = 0; i < st.length; i++) {
+        String loaderName = in.readNullable();
+        String module = in.readNullable();
+        String version = in.readNullable();
         String c = in.readString();
         String m = in.readString();
         String f = in.readNullable();
         int line = in.readInt();
-        st[i] = new StackTraceElement(c, m, f, line);
+        st[i] = new StackTraceElement(loaderName, module, version, c, m, f, line);
       }
       chain.add(new RemoteException(cls, msg, st, null));
     }
     if (rebuilt != null) {
       return rebuilt;
+    }
+    if (len == REBUILD_FROM_DESCRIPTION) {
+      Throwable plain = PlainThrowables.rebuild(chain, loader);
+      if (plain != null) {
+        return plain;
+      }
     }
     RemoteException cause = null;
     for (int i = chain.size() - 1; i >= 0; i--) {

@@ -76,4 +76,57 @@ class WireCodecTest {
     assertThat(back).hasSize(1000);
     assertThat(((Failure) back[999]).cause()).isInstanceOf(IllegalStateException.class).hasMessage("x".repeat(10_000));
   }
+
+  /** An application exception whose constructor decorates its message: a message alone cannot rebuild it. */
+  static final class Decorated extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Decorated(String what) {
+      super("bad input: " + what);
+    }
+  }
+
+  /** The stack trace as printed (StackTraceElement.equals also compares the loader's name, which printing hides). */
+  private static String stackTrace(Throwable t) {
+    StringBuilder b = new StringBuilder();
+    for (StackTraceElement e : t.getStackTrace()) {
+      b.append(e).append('\n');
+    }
+    return b.toString();
+  }
+
+  private static Throwable failureOf(Object decoded) {
+    assertThat(decoded).isInstanceOf(Failure.class);
+    return ((Failure) decoded).cause();
+  }
+
+  @Test
+  void plainJdkExceptionsComeBackAsTheSameClassesWithMessagesStackTracesAndCauses() throws IOException {
+    IllegalStateException sent = new IllegalStateException("outer", new ArithmeticException("/ by zero"));
+    assertThat(PlainThrowables.isPlain(sent, 16)).isTrue();
+    Throwable back = failureOf(roundTrip(new Failure(sent))[0]);
+    assertThat(back).isExactlyInstanceOf(IllegalStateException.class).hasMessage("outer");
+    assertThat(back.getStackTrace()).hasSameSizeAs(sent.getStackTrace());
+    assertThat(stackTrace(back)).isEqualTo(stackTrace(sent)).contains("java.base/", getClass().getName());
+    assertThat(back.getCause()).isExactlyInstanceOf(ArithmeticException.class).hasMessage("/ by zero");
+    assertThat(stackTrace(back.getCause())).isEqualTo(stackTrace(sent.getCause()));
+    assertThat(back.getCause().getCause()).isNull();
+  }
+
+  @Test
+  void exceptionsThatAMessageCannotDescribeStillGoThroughJdkSerialization() throws IOException {
+    Decorated decorated = new Decorated("x");
+    IllegalStateException suppressing = new IllegalStateException("with suppressed");
+    suppressing.addSuppressed(new ArithmeticException("also"));
+    java.io.UncheckedIOException noStringConstructor =
+        new java.io.UncheckedIOException("io", new IOException("disk"));
+    for (Throwable t : new Throwable[] {decorated, suppressing, noStringConstructor}) {
+      assertThat(PlainThrowables.isPlain(t, 16)).as(t.toString()).isFalse();
+    }
+    Object[] out = roundTrip(new Failure(decorated), new Failure(suppressing), new Failure(noStringConstructor));
+    assertThat(failureOf(out[0])).isExactlyInstanceOf(Decorated.class).hasMessage("bad input: x");
+    assertThat(failureOf(out[1]).getSuppressed()).singleElement().isInstanceOf(ArithmeticException.class);
+    assertThat(failureOf(out[2])).isExactlyInstanceOf(java.io.UncheckedIOException.class)
+        .hasMessage("io").cause().hasMessage("disk");
+  }
 }
