@@ -66,26 +66,27 @@ final class Buf extends OutputStream {
     return this;
   }
 
+  /** Big-endian views of a byte array: one access per int or long instead of one per byte. */
+  static final java.lang.invoke.VarHandle INT_VIEW =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(int[].class, java.nio.ByteOrder.BIG_ENDIAN);
+  static final java.lang.invoke.VarHandle LONG_VIEW =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.BIG_ENDIAN);
+
   Buf writeInt(int v) {
     ensure(4);
-    a[n] = (byte) (v >>> 24);
-    a[n + 1] = (byte) (v >>> 16);
-    a[n + 2] = (byte) (v >>> 8);
-    a[n + 3] = (byte) v;
+    INT_VIEW.set(a, n, v);
     n += 4;
     return this;
   }
 
   void putInt(int at, int v) {
-    a[at] = (byte) (v >>> 24);
-    a[at + 1] = (byte) (v >>> 16);
-    a[at + 2] = (byte) (v >>> 8);
-    a[at + 3] = (byte) v;
+    INT_VIEW.set(a, at, v);
   }
 
   Buf writeLong(long v) {
-    writeInt((int) (v >>> 32));
-    writeInt((int) v);
+    ensure(8);
+    LONG_VIEW.set(a, n, v);
+    n += 8;
     return this;
   }
 

@@ -34,15 +34,16 @@ final class In {
 
   int readInt() throws IOException {
     need(4);
-    int v = ((a[pos] & 0xff) << 24) | ((a[pos + 1] & 0xff) << 16) | ((a[pos + 2] & 0xff) << 8) | (a[pos + 3] & 0xff);
+    int v = (int) Buf.INT_VIEW.get(a, pos);
     pos += 4;
     return v;
   }
 
   long readLong() throws IOException {
-    long hi = readInt() & 0xffffffffL;
-    long lo = readInt() & 0xffffffffL;
-    return (hi << 32) | lo;
+    need(8);
+    long v = (long) Buf.LONG_VIEW.get(a, pos);
+    pos += 8;
+    return v;
   }
 
   byte[] readBytes() throws IOException {

@@ -49,6 +49,12 @@ final class WireCodec {
   private static final int DOUBLES = 16;
   /** A failure already written in this message (by its index among the message's failures). */
   private static final int FAILURE_REF = 17;
+  /** Top level only: a run of {@code int count} consecutive Longs / Integers / Doubles, untagged. */
+  private static final int LONG_RUN = 18;
+  private static final int INT_RUN = 19;
+  private static final int DOUBLE_RUN = 20;
+  /** Shorter runs of one boxed type are written value by value. */
+  private static final int MIN_RUN = 4;
   private static final int MAX_CAUSES = 16;
   /** {@code List.of(...)}'s classes (ImmutableCollections.List12 and ListN). */
   private static final Class<?> LIST12 = List.of(1).getClass();
@@ -119,11 +125,72 @@ final class WireCodec {
     int lenAt = out.size();
     out.writeInt(0); // length of the tagged section, patched below
     ObjectSection objects = new ObjectSection();
-    for (Object v : values) {
-      writeValue(out, v, objects);
+    for (int i = 0; i < values.length; ) {
+      Object v = values[i];
+      int run = v == null ? 1 : runLength(values, i, v.getClass());
+      if (run >= MIN_RUN) {
+        writeRun(out, values, i, run);
+        i += run;
+      } else {
+        writeValue(out, v, objects);
+        i++;
+      }
     }
     out.putInt(lenAt, out.size() - lenAt - 4);
     objects.appendTo(out);
+  }
+
+  /** How many values from {@code from} on are of {@code type}, if it is Long, Integer or Double; else 1. */
+  private static int runLength(Object[] values, int from, Class<?> type) {
+    if (type != Long.class && type != Integer.class && type != Double.class) {
+      return 1;
+    }
+    int end = from + 1;
+    while (end < values.length && values[end] != null && values[end].getClass() == type) {
+      end++;
+    }
+    return end - from;
+  }
+
+  private static void writeRun(Buf out, Object[] values, int from, int count) {
+    Class<?> type = values[from].getClass();
+    if (type == Long.class) {
+      out.writeByte(LONG_RUN).writeInt(count);
+      out.ensure(8 * count);
+      for (int i = from; i < from + count; i++) {
+        out.writeLong((Long) values[i]);
+      }
+    } else if (type == Integer.class) {
+      out.writeByte(INT_RUN).writeInt(count);
+      out.ensure(4 * count);
+      for (int i = from; i < from + count; i++) {
+        out.writeInt((Integer) values[i]);
+      }
+    } else {
+      out.writeByte(DOUBLE_RUN).writeInt(count);
+      out.ensure(8 * count);
+      for (int i = from; i < from + count; i++) {
+        out.writeLong(Double.doubleToRawLongBits((Double) values[i]));
+      }
+    }
+  }
+
+  /** Reads a run written by {@link #writeRun} into {@code out[from..)}; returns its length. */
+  private static int readRun(int tag, In in, Object[] out, int from) throws IOException {
+    int count = in.readInt();
+    if (count < 1 || count > out.length - from) {
+      throw new IOException("corrupt run of " + count + " values at item " + from + " of " + out.length);
+    }
+    for (int i = from; i < from + count; i++) {
+      if (tag == LONG_RUN) {
+        out[i] = in.readLong();
+      } else if (tag == INT_RUN) {
+        out[i] = in.readInt();
+      } else {
+        out[i] = Double.longBitsToDouble(in.readLong());
+      }
+    }
+    return count;
   }
 
   /** The JDK-serialized values of one message, written after the tagged ones. */
@@ -264,6 +331,12 @@ final class WireCodec {
     In tagged = new In(in.a, in.pos, taggedLen);
     for (int i = 0; i < n; i++) {
       try {
+        int tag = tagged.pos < tagged.end ? tagged.a[tagged.pos] : -1;
+        if (tag == LONG_RUN || tag == INT_RUN || tag == DOUBLE_RUN) {
+          tagged.pos++;
+          i += readRun(tag, tagged, out, i) - 1;
+          continue;
+        }
         out[i] = readValue(tagged, objectsIn, ois, failures);
       } catch (ClassNotFoundException | IOException | RuntimeException | LinkageError e) {
         out[i] = new Failure(e);

@@ -37,6 +37,27 @@ class WireCodecTest {
   }
 
   @Test
+  void runsOfNumbersComeBackInPlaceAmongOtherValues() throws IOException {
+    Object[] in = {1L, 2L, 3L, Long.MIN_VALUE, Long.MAX_VALUE, null, 1, 2, -3, Integer.MIN_VALUE, "x",
+        0.5, -0.0, Double.NaN, Double.MAX_VALUE, 7L, 8L, 9L, 1, 2, 3, 4};
+    Object[] out = roundTrip(in);
+    assertThat(out).containsExactly(in);
+    for (int i = 0; i < in.length; i++) {
+      if (in[i] != null) {
+        assertThat(out[i].getClass()).as("value %d", i).isEqualTo(in[i].getClass());
+      }
+    }
+    Object[] many = new Object[100_000];
+    for (int i = 0; i < many.length; i++) {
+      many[i] = i % 1000 == 999 ? new Failure(new IllegalStateException("no " + i)) : (Object) (long) i;
+    }
+    Object[] back = roundTrip(many);
+    assertThat(back[998]).isEqualTo(998L);
+    assertThat(((Failure) back[999]).cause()).hasMessage("no 999");
+    assertThat(back[99_998]).isEqualTo(99_998L);
+  }
+
+  @Test
   void listsComeBackAsTheSameKindOfList() throws IOException {
     ArrayList<Object> mutable = new ArrayList<>(List.of(1L, "a", List.of(2, 3)));
     List<Integer> immutable = List.of(4, 5, 6);
