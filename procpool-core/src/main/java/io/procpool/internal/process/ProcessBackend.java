@@ -629,7 +629,11 @@ public final class ProcessBackend implements Backend {
       if (w.inflight.isEmpty() && !w.dead && !retiring(w)) {
         w.idle(true, dispatcher);
       }
-      w.notifyAll();
+      if (w.inflight.size() <= w.window / 2) {
+        // the writer refills once half the window is free: one wake-up and one socket write
+        // for several batches instead of one of each per result (chunksize 1)
+        w.notifyAll();
+      }
     }
     if (w.idle && dispatcher.queued() == 0) {
       stealFor(w);
