@@ -229,7 +229,9 @@ final class ImapIterator<R> extends Job implements ResultIterator<R> {
           arrived.add(new Object[] {batch.start() + i, results[i]});
         }
       }
-      changed.signalAll();
+      if (!ordered || byIndex.containsKey(returned)) {
+        changed.signalAll(); // an ordered consumer waits for the next index only: no wake-up for others
+      }
     } finally {
       lock.unlock();
     }
