@@ -42,6 +42,24 @@ final class Fixtures {
   }
 
   /** {@code identity(x)}. */
+  /** A payload of {@code mib} MiB whose bytes depend on {@code seed} and their position. */
+  static byte[] payload(int seed, int mib) {
+    byte[] b = new byte[mib << 20];
+    for (int i = 0; i < b.length; i++) {
+      b[i] = (byte) (seed * 31 + i * 7 + (i >>> 16));
+    }
+    return b;
+  }
+
+  /** The payload reversed (so that a worker returns different bytes of the same size). */
+  static byte[] reversed(byte[] b) {
+    byte[] r = new byte[b.length];
+    for (int i = 0; i < b.length; i++) {
+      r[i] = b[b.length - 1 - i];
+    }
+    return r;
+  }
+
   static <T> T identity(T x) {
     return x;
   }

@@ -418,6 +418,25 @@ abstract class PoolBehaviourSuite extends PoolContractSuite {
   }
 
   /**
+   * (procpool) Payloads of several MiB travel both ways intact, in one message (default chunks)
+   * and one by one: messages far larger than a socket buffer and than one socket write.
+   */
+  @Test
+  void test_multi_mib_payloads_both_ways() {
+    List<byte[]> in = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      in.add(Fixtures.payload(i, 3));
+    }
+    for (int chunksize : new int[] {3, 1}) {
+      List<byte[]> out = pool.map(Fixtures::reversed, in, chunksize);
+      assertThat(out).hasSize(in.size());
+      for (int i = 0; i < in.size(); i++) {
+        assertThat(out.get(i)).as("payload %d, chunksize %d", i, chunksize).isEqualTo(Fixtures.reversed(in.get(i)));
+      }
+    }
+  }
+
+  /**
    * #23 test_release_task_refs (bpo-29861): the pool keeps no reference to the arguments or results
    * of a finished map. The caller's side is what we can observe for both backends (arguments are
    * the caller's objects; results are the caller's objects for threads and caller-side copies for
