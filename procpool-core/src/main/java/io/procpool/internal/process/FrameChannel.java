@@ -177,8 +177,25 @@ final class FrameChannel implements AutoCloseable {
     return read(MAX_FRAME);
   }
 
+  /** Frames up to this size are read into one reused array by {@link #readTransient}. */
+  static final int MAX_REUSED = 4 * 1024 * 1024;
+  private byte[] reusable = new byte[0];
+
+  /**
+   * Reads the next frame into an array that the next call reuses: for a reader that is done with
+   * the frame before it reads again (the pool's reader decodes a result at once). Saves allocating
+   * (and, for G1, a humongous region per) result message of a large map.
+   */
+  Frame readTransient() throws IOException {
+    return read(MAX_FRAME, true);
+  }
+
   /** Reads the next frame, refusing one longer than {@code maxLength} (for untrusted peers). */
   Frame read(int maxLength) throws IOException {
+    return read(maxLength, false);
+  }
+
+  private Frame read(int maxLength, boolean transientBody) throws IOException {
     fill(5);
     int length = in.getInt();
     if (length < 1 || length > maxLength) {
@@ -186,7 +203,15 @@ final class FrameChannel implements AutoCloseable {
     }
     byte type = in.get();
     int bodyLen = length - 1;
-    byte[] body = new byte[bodyLen];
+    byte[] body;
+    if (!transientBody || bodyLen > MAX_REUSED) {
+      body = new byte[bodyLen];
+    } else {
+      if (reusable.length < bodyLen) {
+        reusable = new byte[Math.min(MAX_REUSED, Math.max(bodyLen, 2 * reusable.length))];
+      }
+      body = reusable;
+    }
     int got = Math.min(in.remaining(), bodyLen);
     in.get(body, 0, got);
     if (got < bodyLen) {

@@ -534,7 +534,7 @@ public final class ProcessBackend implements Backend {
   private void readLoop(WorkerHandle w) {
     try {
       while (true) {
-        FrameChannel.Frame f = w.io.read();
+        FrameChannel.Frame f = w.io.readTransient(); // every case below is done with f before the next read
         switch (f.type) {
           case Protocol.READY:
             onReady(w, f);
