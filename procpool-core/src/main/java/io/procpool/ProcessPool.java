@@ -55,7 +55,8 @@ public final class ProcessPool extends AbstractPool {
                 b.javaCommand,
                 b.classpath,
                 b.startTimeout,
-                b.outputHandler));
+                b.outputHandler,
+                b.startupCache));
     return new ProcessPool(b, backend);
   }
 
@@ -114,6 +115,7 @@ public final class ProcessPool extends AbstractPool {
     private String classpath;
     private Duration startTimeout = Duration.ofSeconds(60);
     private WorkerOutputHandler outputHandler;
+    private java.nio.file.Path startupCache;
 
     private Builder() {}
 
@@ -241,6 +243,26 @@ public final class ProcessPool extends AbstractPool {
     }
 
     /**
+     * Keeps a class-data archive of the workers' start-up in {@code directory} and starts workers
+     * from it (HotSpot's dynamic AppCDS), which cuts a worker's start-up by about a quarter (see
+     * BENCHMARKS.md, S1). The first pool with a given java, class path (names, sizes and dates of its
+     * jars) and JVM options records the archive: one of its workers writes it when it exits on
+     * {@code close()} (which then takes a few hundred milliseconds longer, once); later pools use it.
+     * A changed class path or JDK makes a new archive; an unusable one is ignored. Recording needs a
+     * class path of jars only (HotSpot cannot archive from directories); otherwise, or when the JVM
+     * options already choose a CDS or AOT archive, the pool starts as without this setting.
+     * Off by default: it writes files to {@code directory}.
+     *
+     * @param directory where archives are kept; created if missing
+     * @return this builder
+     * @throws NullPointerException if {@code directory} is null
+     */
+    public Builder startupCache(java.nio.file.Path directory) {
+      this.startupCache = Require.notNull(directory, "directory");
+      return this;
+    }
+
+    /**
      * Sets how long a new worker may take to start and connect (default 60 s).
      *
      * @param startTimeout positive duration
@@ -274,6 +296,7 @@ public final class ProcessPool extends AbstractPool {
       copy.startTimeout = startTimeout;
       copy.progressListener = progressListener;
       copy.outputHandler = outputHandler;
+      copy.startupCache = startupCache;
       return create(copy);
     }
   }

@@ -73,7 +73,7 @@ public final class BenchMain {
             .with("max_heap_mib", rt.maxMemory() >> 20)
             .with("jvm_args", ManagementFactory.getRuntimeMXBean().getInputArguments())
             .with("class_path", System.getProperty("java.class.path"))
-            .with("worker_jvm", "java from java.home, class path as the caller's, procpool defaults (-XX:+UseSerialGC -Xshare:auto)")
+            .with("worker_jvm", "java from java.home, class path as the caller's, procpool defaults (-XX:+UseSerialGC)")
             .with("loadavg_start", Health.loadAverage())
             .with("other_cpu_busy_pct_start", a.skipHealth ? null : Health.cpuBusyPct(1.0))
             .with("parallel_capacity_start", a.skipHealth ? null : Health.parallelCapacity(0.2, 3))

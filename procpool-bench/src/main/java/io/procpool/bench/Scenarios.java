@@ -172,13 +172,16 @@ final class Scenarios {
 
   void s1() throws Exception {
     int nRep = a.reps(5);
-    List<String> variants = new ArrayList<>(List.of("all_workers_checked_in", "n_trivial_tasks"));
+    List<String> variants = new ArrayList<>(List.of("all_workers_checked_in", "n_trivial_tasks", STARTUP_CACHE));
     if (a.s1TaskBarrier) {
       variants.add("task_barrier_probe");
     }
     for (String impl : a.impls) {
       for (int procs : a.procsFor("S1")) {
         for (String variant : variants) {
+          if (variant.equals(STARTUP_CACHE) && !impl.equals(Args.PROCESS)) {
+            continue;
+          }
           Once<double[]> once = () -> s1Once(impl, procs, variant);
           Runs<double[]> runs = timedRuns(once, nRep, 1, null);
           double[] ms = new double[nRep];
@@ -210,6 +213,11 @@ final class Scenarios {
             rec.with("note", "a run is stuck when a worker was handed a second task while its first waited "
                 + "on the barrier and another worker had none; its time is then ~ the release timeout");
           }
+          if (variant.equals(STARTUP_CACHE)) {
+            rec.with("note", "n_trivial_tasks with ProcessPool.builder().startupCache(a fresh temporary directory): "
+                + "the warm-up run records the workers' class-data archive (its close is slower, once), the timed "
+                + "runs start from it; opt-in, not a default");
+          }
           emit(rec);
         }
       }
@@ -217,6 +225,27 @@ final class Scenarios {
   }
 
   static final int S1_PROBE_TIMEOUT_MS = 3_000;
+  /** The S1 variant with {@code startupCache}: n trivial tasks, workers started from an archive. */
+  static final String STARTUP_CACHE = "n_trivial_tasks_startup_cache";
+  private static java.nio.file.Path startupCacheDir;
+
+  private static synchronized java.nio.file.Path startupCacheDir() throws java.io.IOException {
+    if (startupCacheDir == null) {
+      startupCacheDir = java.nio.file.Files.createTempDirectory("procpool-bench-cds");
+      java.nio.file.Path dir = startupCacheDir;
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.list(dir)) {
+          for (java.nio.file.Path f : (Iterable<java.nio.file.Path>) files::iterator) {
+            java.nio.file.Files.deleteIfExists(f);
+          }
+          java.nio.file.Files.deleteIfExists(dir);
+        } catch (java.io.IOException ignored) {
+          // a temporary directory
+        }
+      }, "bench-cds-cleanup"));
+    }
+    return startupCacheDir;
+  }
 
   /** One S1 run: {startup ms, shutdown ms, distinct workers, 1 if the task barrier timed out}. */
   private static double[] s1Once(String impl, int procs, String variant) throws Exception {
@@ -233,6 +262,8 @@ final class Scenarios {
         pool = impl.equals(Args.PROCESS)
             ? ProcessPool.builder().processes(procs).initializer(new Work.BarrierInit(ticket)).build()
             : ThreadPool.builder().processes(procs).initializer(new Work.BarrierInit(ticket)).build();
+      } else if (variant.equals(STARTUP_CACHE)) {
+        pool = ProcessPool.builder().processes(procs).startupCache(startupCacheDir()).build();
       } else {
         pool = newPool(impl, procs);
       }

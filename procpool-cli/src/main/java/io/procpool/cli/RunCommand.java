@@ -98,6 +98,11 @@ public final class RunCommand implements Callable<Integer> {
       description = "An option for the worker JVMs, e.g. --jvm-option=-Xmx256m (repeatable).")
   List<String> jvmOptions = new ArrayList<>();
 
+  @Option(names = "--startup-cache", paramLabel = "DIR",
+      description = "Start the workers from a class-data archive kept in DIR: the first run records it, "
+          + "later runs start workers about a quarter faster (needs a class path of jars).")
+  Path startupCache;
+
   @Option(names = "--unordered", description = "Write results as they complete, not in input order.")
   boolean unordered;
 
@@ -214,6 +219,9 @@ public final class RunCommand implements Callable<Integer> {
     }
     if (!jvmOptions.isEmpty()) {
       b.jvmOptions(jvmOptions.toArray(String[]::new));
+    }
+    if (startupCache != null) {
+      b.startupCache(startupCache);
     }
     Thread t = Thread.currentThread();
     ClassLoader previous = t.getContextClassLoader();

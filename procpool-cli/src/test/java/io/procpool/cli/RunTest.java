@@ -33,6 +33,15 @@ class RunTest {
   }
 
   @Test
+  void startupCacheIsAcceptedAndNeverInTheWay() {
+    // the test classes are a directory, from which HotSpot cannot archive: the run goes on without one
+    Cli.Result r = Cli.runWithInput("1\n2\n3\n", "run", "--class", SQUARE, "--cp", Cli.testClasses(), "-p", "1",
+        "--startup-cache", dir.resolve("cds").toString());
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.out()).isEqualTo("1\n4\n9\n");
+  }
+
+  @Test
   void fileToFileWithJobLog() throws IOException {
     Path in = Cli.numbers(dir, 0, 200);
     Path out = dir.resolve("out.txt");

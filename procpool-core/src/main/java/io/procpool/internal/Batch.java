@@ -69,9 +69,10 @@ public final class Batch {
       return false;
     }
     try {
+      dispatcher.observe(this, results);
       job.onBatch(this, results);
     } finally {
-      dispatcher.completed(this, results);
+      dispatcher.completed(this);
     }
     return true;
   }

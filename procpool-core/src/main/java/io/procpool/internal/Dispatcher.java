@@ -208,11 +208,24 @@ public final class Dispatcher {
     observer = o;
   }
 
-  void completed(Batch batch, Object[] results) {
+  /**
+   * Tells the observer (stats, progress) about a completed batch; called before the batch's
+   * results reach the caller, so that what the caller sees after {@code map} returns counts it.
+   */
+  void observe(Batch batch, Object[] results) {
     Observer o = observer;
     if (o != null) {
-      o.batchCompleted(batch, results);
+      try {
+        o.batchCompleted(batch, results);
+      } catch (RuntimeException e) {
+        // a bug in the bookkeeping must not keep the results from the caller
+        org.slf4j.LoggerFactory.getLogger(Dispatcher.class).error("procpool: counting a completed batch failed", e);
+      }
     }
+  }
+
+  /** The batch is no longer outstanding (after its results were delivered). */
+  void completed(Batch batch) {
     lock.lock();
     try {
       outstanding.remove(batch);

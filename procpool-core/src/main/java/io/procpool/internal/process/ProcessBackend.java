@@ -81,6 +81,7 @@ public final class ProcessBackend implements Backend {
     final String classpath;
     final Duration startTimeout;
     final io.procpool.WorkerOutputHandler outputHandler;
+    final Path startupCache;
 
     public Settings(
         int processes,
@@ -94,7 +95,8 @@ public final class ProcessBackend implements Backend {
         String javaCommand,
         String classpath,
         Duration startTimeout,
-        io.procpool.WorkerOutputHandler outputHandler) {
+        io.procpool.WorkerOutputHandler outputHandler,
+        Path startupCache) {
       this.processes = processes;
       this.initializer = initializer;
       this.maxTasksPerChild = maxTasksPerChild;
@@ -107,6 +109,7 @@ public final class ProcessBackend implements Backend {
       this.classpath = classpath;
       this.startTimeout = startTimeout;
       this.outputHandler = outputHandler;
+      this.startupCache = startupCache;
     }
   }
 
@@ -149,6 +152,8 @@ public final class ProcessBackend implements Backend {
   private String address;
   private String token;
   private Path argfile;
+  /** The workers' class-data archive, or null (see {@link StartupCache}). */
+  private StartupCache startupCache;
   private ExecutorService supervisor;
   private ScheduledExecutorService scheduler;
 
@@ -238,10 +243,17 @@ public final class ProcessBackend implements Backend {
     lines.add("-cp");
     lines.add(quote(cp));
     lines.add("-XX:+UseSerialGC");
-    lines.add("-Xshare:auto");
     lines.add("--add-opens=java.base/sun.nio.ch=ALL-UNNAMED"); // a selectable stdin: see WorkerMain.startLifeline
     lines.add("-XX:ErrorFile=" + quote(System.getProperty("java.io.tmpdir") + "/procpool-worker-hs_err-%p.log"));
     lines.add("-Dprocpool.worker=true");
+    if (settings.startupCache != null) {
+      startupCache = StartupCache.of(settings.startupCache, javaCommand(), cp, settings.jvmOptions);
+      if (startupCache != null) {
+        for (String o : startupCache.workerOptions) {
+          lines.add(quote(o));
+        }
+      }
+    }
     for (String o : settings.jvmOptions) {
       lines.add(quote(o));
     }
@@ -275,6 +287,9 @@ public final class ProcessBackend implements Backend {
     List<String> cmd = new ArrayList<>();
     cmd.add(javaCommand());
     cmd.add("@" + argfile);
+    if (id == 1 && startupCache != null && startupCache.recorderOptions != null) {
+      cmd.addAll(startupCache.recorderOptions); // the pool's first worker records the archive
+    }
     cmd.add(WorkerMain.class.getName());
     cmd.add(Integer.toString(id));
     cmd.add(address);
@@ -786,6 +801,9 @@ public final class ProcessBackend implements Backend {
   private void onExit(WorkerHandle w) {
     w.stderr.awaitEnd(500);
     int code = exitCode(w.process);
+    if (w.id == 1 && startupCache != null) {
+      startupCache.recorded(code);
+    }
     if (!w.connected.isDone()) {
       synchronized (lock) {
         connecting.remove(w.id);
