@@ -75,6 +75,14 @@ public abstract class AbstractPool implements Pool {
     backend.start(dispatcher, name, stats);
   }
 
+  /**
+   * A caller waiting for a result spins first only while little work is outstanding (a round trip
+   * then decides its latency); with many tasks queued, the CPU is better left to the pool.
+   */
+  private boolean spinWorthwhile() {
+    return dispatcher.outstandingApprox() <= processes;
+  }
+
   private void batchCompleted(Batch batch, Object[] results) {
     int failedItems = 0;
     for (Object r : results) {
@@ -232,7 +240,7 @@ public abstract class AbstractPool implements Pool {
     Object[] input = materialize(items, mapInput);
     int cs = chunksize > 0 ? chunksize : defaultChunksize(input.length);
     AsyncResultImpl<Object> result =
-        new AsyncResultImpl<>(what, (Consumer) callback, errorCallback, callbacks);
+        new AsyncResultImpl<>(what, (Consumer) callback, errorCallback, callbacks, this::spinWorthwhile);
     MapJob job = new MapJob(jobIds.incrementAndGet(), what, (SerializableFunction<Object, Object>) fn, input.length, false, result);
     if (input.length > 0) {
       prepareAndSubmit(job, input, cs);
@@ -358,7 +366,7 @@ public abstract class AbstractPool implements Pool {
       String what) {
     Require.notNull(fn, "fn");
     checkRunning();
-    AsyncResultImpl<Object> result = new AsyncResultImpl<>(what, (Consumer) callback, errorCallback, callbacks);
+    AsyncResultImpl<Object> result = new AsyncResultImpl<>(what, (Consumer) callback, errorCallback, callbacks, this::spinWorthwhile);
     MapJob job = new MapJob(jobIds.incrementAndGet(), what, (SerializableFunction<Object, Object>) fn, 1, true, result);
     prepareAndSubmit(job, new Object[] {arg}, 1);
     return (AsyncResultImpl) result;

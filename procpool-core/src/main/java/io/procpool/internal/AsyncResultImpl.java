@@ -29,13 +29,28 @@ public final class AsyncResultImpl<R> implements AsyncResult<R> {
   private final String what;
   private volatile int failedIndex = -1;
   private volatile Runnable onCancel;
+  /** Whether a waiting caller should spin first (see {@link Spin}): not while much work is queued. */
+  private final java.util.function.BooleanSupplier spinWorthwhile;
 
   AsyncResultImpl(
       String what, Consumer<? super R> callback, Consumer<? super Throwable> errorCallback, Executor callbacks) {
+    this(what, callback, errorCallback, callbacks, () -> true);
+  }
+
+  AsyncResultImpl(
+      String what, Consumer<? super R> callback, Consumer<? super Throwable> errorCallback, Executor callbacks,
+      java.util.function.BooleanSupplier spinWorthwhile) {
+    this.spinWorthwhile = spinWorthwhile;
     this.what = what;
     this.callback = callback;
     this.errorCallback = errorCallback;
     this.callbacks = callbacks;
+  }
+
+  private void spinFirst(long limitNanos) {
+    if (!future.isDone() && spinWorthwhile.getAsBoolean()) {
+      Spin.until(future::isDone, limitNanos);
+    }
   }
 
   void onCancel(Runnable action) {
@@ -88,7 +103,7 @@ public final class AsyncResultImpl<R> implements AsyncResult<R> {
    */
   R await() {
     try {
-      Spin.until(future::isDone, Long.MAX_VALUE);
+      spinFirst(Long.MAX_VALUE);
       return future.get();
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
@@ -126,14 +141,14 @@ public final class AsyncResultImpl<R> implements AsyncResult<R> {
 
   @Override
   public R get() throws InterruptedException, ExecutionException {
-    Spin.until(future::isDone, Long.MAX_VALUE);
+    spinFirst(Long.MAX_VALUE);
     return future.get();
   }
 
   @Override
   public R get(long timeout, TimeUnit unit)
       throws InterruptedException, ExecutionException, TimeoutException {
-    Spin.until(future::isDone, unit.toNanos(timeout));
+    spinFirst(unit.toNanos(timeout));
     return future.get(timeout, unit);
   }
 

@@ -32,6 +32,8 @@ public final class Dispatcher {
   private boolean accepting = true;
   private boolean released;
   private boolean aborted;
+  /** {@code outstanding.size()}, readable without the lock (for a caller deciding whether to spin). */
+  private volatile int outstandingCount;
   /** Workers with nothing to do: a busy worker may prefetch only what they leave over. */
   private int idleWorkers;
   private final AtomicLong nextBatchId = new AtomicLong();
@@ -54,6 +56,7 @@ public final class Dispatcher {
         outstanding.add(b);
         queue.addLast(b);
       }
+      outstandingCount = outstanding.size();
       wakeTakers();
     } finally {
       lock.unlock();
@@ -229,6 +232,7 @@ public final class Dispatcher {
     lock.lock();
     try {
       outstanding.remove(batch);
+      outstandingCount = outstanding.size();
       if (outstanding.isEmpty()) {
         idle.signalAll();
       }
@@ -257,6 +261,11 @@ public final class Dispatcher {
     } finally {
       lock.unlock();
     }
+  }
+
+  /** How many batches are outstanding, read without locking (may be a moment old). */
+  public int outstandingApprox() {
+    return outstandingCount;
   }
 
   /** Waits until no batch is outstanding, or the dispatcher is aborted. */
