@@ -390,7 +390,7 @@ class CrashMatrixTest {
     }
     own.close();
     int readAtClose = read.get();
-    assertThat(readAtClose).isLessThanOrEqualTo(5 + 2 * 256); // max(4 chunks, 256 items) per worker beyond what was taken
+    assertThat(readAtClose).isLessThanOrEqualTo(5 + 2 * 256); // max(8 chunks, 256 items) per worker beyond what was taken
     int returned = 5;
     while (true) {
       try {

@@ -37,8 +37,8 @@ public abstract class AbstractPool implements Pool {
   private static final int TERMINATING = 2;
   private static final int CLOSED = 3;
   private static final int TERMINATED = 4;
-  /** Chunks per worker that {@code imap} reads ahead of the consumer... */
-  static final int LOOKAHEAD_CHUNKS_PER_WORKER = 4;
+  /** Chunks per worker that {@code imap} reads ahead of the consumer (4 left workers idle with chunks of 100)... */
+  static final int LOOKAHEAD_CHUNKS_PER_WORKER = 8;
   /**
    * ...but at least this many items per worker, so that small chunks keep enough work in flight
    * to cover a round trip to a worker (with 4 chunks of 1 item, imap ran at a quarter of map's rate).

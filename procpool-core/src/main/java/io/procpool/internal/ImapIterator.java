@@ -43,8 +43,25 @@ final class ImapIterator<R> extends Job implements ResultIterator<R> {
   private Throwable inputError;
   private RuntimeException stopReason;
   private boolean closed;
-  private final Map<Integer, Object> byIndex = new HashMap<>();
-  private final ArrayDeque<Object[]> arrived = new ArrayDeque<>();
+  /**
+   * Results kept a batch at a time (not an entry per item): ordered by the batch's first index,
+   * unordered in arrival order. {@code head} is the batch being handed out, from {@code headAt}.
+   */
+  private final Map<Integer, Arrived> byStart = new HashMap<>();
+  private final ArrayDeque<Arrived> arrived = new ArrayDeque<>();
+  private Arrived head;
+  private int headAt;
+
+  /** One batch's results: item {@code start + i} has {@code results[i]}. */
+  private static final class Arrived {
+    final int start;
+    final Object[] results;
+
+    Arrived(int start, Object[] results) {
+      this.start = start;
+      this.results = results;
+    }
+  }
 
   /** Maps an input element to the item the function receives (starmap's entries to pairs). */
   interface Function<A, B> {
@@ -222,14 +239,13 @@ final class ImapIterator<R> extends Job implements ResultIterator<R> {
       if (closed) {
         return;
       }
-      for (int i = 0; i < results.length; i++) {
-        if (ordered) {
-          byIndex.put(batch.start() + i, results[i]);
-        } else {
-          arrived.add(new Object[] {batch.start() + i, results[i]});
-        }
+      Arrived a = new Arrived(batch.start(), results);
+      if (ordered) {
+        byStart.put(a.start, a);
+      } else {
+        arrived.add(a);
       }
-      if (!ordered || byIndex.containsKey(returned)) {
+      if (!ordered || a.start == returned) {
         changed.signalAll(); // an ordered consumer waits for the next index only: no wake-up for others
       }
     } finally {
@@ -280,12 +296,16 @@ final class ImapIterator<R> extends Job implements ResultIterator<R> {
       lock.lock();
       try {
         Require.state(!closed, "this iterator was closed");
-        if (ordered) {
-          if (byIndex.containsKey(returned)) {
-            taken = new Object[] {returned, byIndex.remove(returned)};
+        if (head == null) {
+          head = ordered ? byStart.remove(returned) : arrived.poll();
+          headAt = 0;
+        }
+        if (head != null) {
+          taken = new Object[] {head.start + headAt, head.results[headAt]};
+          head.results[headAt] = null;
+          if (++headAt == head.results.length) {
+            head = null;
           }
-        } else if (!arrived.isEmpty()) {
-          taken = arrived.poll();
         }
         if (taken != null) {
           returned++;
@@ -337,8 +357,9 @@ final class ImapIterator<R> extends Job implements ResultIterator<R> {
         return;
       }
       closed = true;
-      byIndex.clear();
+      byStart.clear();
       arrived.clear();
+      head = null;
       changed.signalAll();
     } finally {
       lock.unlock();

@@ -545,7 +545,7 @@ abstract class PoolBehaviourSuite extends PoolContractSuite {
 
   /**
    * #37 test_imap_and_imap_unordered_when_buffer_is_full: with an endless input, the pool does not
-   * read ahead without bound (4 chunks or 256 items per worker, whichever is more), and stops
+   * read ahead without bound (8 chunks or 256 items per worker, whichever is more), and stops
    * reading when closed.
    */
   @Test
@@ -564,8 +564,8 @@ abstract class PoolBehaviourSuite extends PoolContractSuite {
             return pulled.getAndIncrement();
           }
         };
-        // the documented bound: max(4 chunks, 256 items) per worker beyond what was taken
-        int bound = 10 + pool.processes() * Math.max(4 * chunksize, 256);
+        // the documented bound: max(8 chunks, 256 items) per worker beyond what was taken
+        int bound = 10 + pool.processes() * Math.max(8 * chunksize, 256);
         ResultIterator<Integer> it =
             ordered ? pool.imap(Fixtures::sqr, endless, chunksize) : pool.imapUnordered(Fixtures::sqr, endless, chunksize);
         try (it) {
