@@ -27,6 +27,19 @@ class ProcessPoolLifecycleTest {
 
 
 
+  /**
+   * The worker watches stdin through a Selector (one "procpool-lifeline" thread), not with a blocking
+   * read that would delay a task's Runtime.halt by 300 ms: the fallback threads must not be in use.
+   */
+  @Test
+  void workersWatchStdinWithoutABlockingRead() {
+    try (ProcessPool pool = ProcessPool.create(1)) {
+      List<String> names = pool.apply(() -> Thread.getAllStackTraces().keySet().stream()
+          .map(Thread::getName).sorted().collect(Collectors.toList()));
+      assertThat(names).contains("procpool-lifeline").doesNotContain("procpool-lifeline-stdin", "procpool-lifeline-parent");
+    }
+  }
+
   @Test
   void maxTasksPerChildReplacesWorkers() {
     try (ProcessPool pool = ProcessPool.builder().processes(1).maxTasksPerChild(3).build()) {

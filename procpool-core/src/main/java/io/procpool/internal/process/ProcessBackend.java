@@ -243,7 +243,7 @@ public final class ProcessBackend implements Backend {
     lines.add("-cp");
     lines.add(quote(cp));
     lines.add("-XX:+UseSerialGC");
-    lines.add("--add-opens=java.base/sun.nio.ch=ALL-UNNAMED"); // a selectable stdin: see WorkerMain.startLifeline
+    lines.add("--add-opens=java.base/sun.nio.ch=ALL-UNNAMED"); // a selectable stdin: see Lifeline
     lines.add("-XX:ErrorFile=" + quote(System.getProperty("java.io.tmpdir") + "/procpool-worker-hs_err-%p.log"));
     lines.add("-Dprocpool.worker=true");
     if (settings.startupCache != null) {

@@ -10,10 +10,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -97,7 +94,7 @@ public final class WorkerMain {
     int workerId = Integer.parseInt(args[0]);
     String address = args[1];
     long parentPid = Long.parseLong(args[2]);
-    startLifeline(parentPid);
+    Lifeline.start(parentPid);
     ignoreSigint();
     warmUp();
     String token = System.getenv(Protocol.TOKEN_ENV);
@@ -136,122 +133,13 @@ public final class WorkerMain {
     return ch;
   }
 
-  private static volatile boolean quiescing;
-  /** What the lifeline reads; closed by {@link #quiesce}. */
-  private static volatile java.nio.channels.Channel stdin;
-
-  /**
-   * Exits the JVM at once when stdin reaches EOF (the parent died or closed it) or the parent is
-   * no longer our parent (checked every 200 ms).
-   *
-   * <p>One thread, {@code procpool-lifeline}, waits for stdin in a {@link Selector} for at most
-   * {@link FrameChannel#POLL_MILLIS} at a time, so that it is never blocked in a native read when a
-   * task calls {@code Runtime.halt} (HotSpot would wait 300 ms for it). A pipe becomes selectable
-   * through the JDK's own pipe channel class, which the worker's command line opens to us
-   * ({@code --add-opens java.base/sun.nio.ch}); where that is refused, two threads do the same
-   * with a blocking read, and a halt then takes 300 ms longer to be seen.
-   */
-  private static void startLifeline(long parentPid) {
-    java.nio.channels.Pipe.SourceChannel pipe = selectableStdin();
-    if (pipe != null) {
-      stdin = pipe;
-      startDaemon("procpool-lifeline", () -> pollLifeline(pipe, parentPid));
-      return;
-    }
-    java.nio.channels.FileChannel file = new java.io.FileInputStream(java.io.FileDescriptor.in).getChannel();
-    stdin = file;
-    startDaemon("procpool-lifeline-stdin", () -> {
-      java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(64);
-      try {
-        while (file.read(buf) >= 0) {
-          buf.clear(); // the parent never writes; anything read is ignored
-        }
-      } catch (IOException e) {
-        if (quiescing) {
-          return; // we closed it ourselves, on the way out
-        }
-      }
-      Runtime.getRuntime().halt(0);
-    });
-    startDaemon("procpool-lifeline-parent", () -> {
-      while (true) {
-        try {
-          Thread.sleep(200);
-        } catch (InterruptedException e) {
-          return;
-        }
-        if (!parentAlive(parentPid)) {
-          Runtime.getRuntime().halt(0);
-        }
-      }
-    });
-  }
-
-  private static void startDaemon(String name, Runnable body) {
-    NamedThreads.daemon(name).newThread(body).start();
-  }
-
-  /** Stdin as a non-blocking pipe channel, or null when the JDK does not let us make one. */
-  private static java.nio.channels.Pipe.SourceChannel selectableStdin() {
-    try {
-      Class<?> impl = Class.forName("sun.nio.ch.SourceChannelImpl");
-      java.lang.reflect.Constructor<?> make =
-          impl.getDeclaredConstructor(java.nio.channels.spi.SelectorProvider.class, java.io.FileDescriptor.class);
-      make.setAccessible(true);
-      java.nio.channels.Pipe.SourceChannel ch = (java.nio.channels.Pipe.SourceChannel)
-          make.newInstance(java.nio.channels.spi.SelectorProvider.provider(), java.io.FileDescriptor.in);
-      ch.configureBlocking(false);
-      return ch;
-    } catch (ReflectiveOperationException | RuntimeException | IOException e) {
-      return null;
-    }
-  }
-
-  private static void pollLifeline(java.nio.channels.Pipe.SourceChannel pipe, long parentPid) {
-    java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(64);
-    long nextParentCheck = System.nanoTime();
-    try (Selector selector = Selector.open()) {
-      pipe.register(selector, SelectionKey.OP_READ);
-      while (true) {
-        int n = pipe.read(buf);
-        buf.clear(); // the parent never writes; anything read is ignored
-        if (n < 0) {
-          break;
-        }
-        if (n == 0) {
-          selector.select(FrameChannel.POLL_MILLIS);
-          selector.selectedKeys().clear();
-        }
-        if (System.nanoTime() - nextParentCheck >= 0) {
-          nextParentCheck = System.nanoTime() + 200_000_000L;
-          if (!parentAlive(parentPid)) {
-            break;
-          }
-        }
-      }
-    } catch (IOException | RuntimeException e) {
-      if (quiescing) {
-        return; // we closed it ourselves, on the way out
-      }
-    }
-    Runtime.getRuntime().halt(0);
-  }
-
   /**
    * Wakes the threads blocked in native reads (stdin, the socket) by closing what they read, so
    * that the JVM can exit at once instead of after HotSpot's 300 ms wait for threads in native.
    */
   private void quiesce() {
-    quiescing = true;
     leaving = true;
-    try {
-      java.nio.channels.Channel in = stdin;
-      if (in != null) {
-        in.close();
-      }
-    } catch (IOException | RuntimeException ignored) {
-      // best effort
-    }
+    Lifeline.closeStdin();
     io.close();
   }
 
@@ -260,7 +148,7 @@ public final class WorkerMain {
    * JDK serialization and lambda deserialization cost ~100 ms on first use in a fresh JVM.
    */
   private static void warmUp() {
-    startDaemon("procpool-warmup", WorkerMain::roundTripALambda);
+    NamedThreads.daemon("procpool-warmup").newThread(WorkerMain::roundTripALambda).start();
   }
 
   /** Serializes and deserializes a lambda and a failure (warm-up; results are thrown away). */
@@ -286,24 +174,6 @@ public final class WorkerMain {
       signal.getMethod("handle", signal, handler).invoke(null, signal.getConstructor(String.class).newInstance("INT"), ign);
     } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
       // not available here: Ctrl-C then ends workers too, and the pool reports them as crashed
-    }
-  }
-
-  /**
-   * Whether the process that started us is still our parent and not a zombie. A reparented worker
-   * (its parent died) sees another parent pid, which is safe against pid reuse.
-   */
-  static boolean parentAlive(long parentPid) {
-    long now = ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L);
-    if (now != parentPid) {
-      return false;
-    }
-    try {
-      String stat = Files.readString(Path.of("/proc/" + parentPid + "/stat"));
-      int close = stat.lastIndexOf(')');
-      return close < 0 || close + 2 >= stat.length() || stat.charAt(close + 2) != 'Z';
-    } catch (IOException | RuntimeException e) {
-      return true; // no /proc here: the parent-pid check above is what we have
     }
   }
 
