@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.procpool.testing.Processes;
 import java.io.File;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,7 +27,7 @@ class LaunchModesTest {
 
   @Test
   void plainClassPath() throws Exception {
-    String out = run(List.of(Processes.java(), "-cp", System.getProperty("java.class.path"), "io.procpool.testing.ParentMain", "return"));
+    String out = Processes.runToEnd(List.of(Processes.java(), "-cp", System.getProperty("java.class.path"), "io.procpool.testing.ParentMain", "return"));
     assertThat(out).contains("result [1, 4, 9]");
   }
 
@@ -51,15 +50,7 @@ class LaunchModesTest {
     try (OutputStream os = Files.newOutputStream(jar); JarOutputStream j = new JarOutputStream(os, m)) {
       // a manifest-only jar, like Surefire's booter jar
     }
-    String out = run(List.of(Processes.java(), "-jar", jar.toString(), "return"));
+    String out = Processes.runToEnd(List.of(Processes.java(), "-jar", jar.toString(), "return"));
     assertThat(out).contains("result [1, 4, 9]");
-  }
-
-  private static String run(List<String> cmd) throws Exception {
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(30, TimeUnit.SECONDS)).as(out).isTrue();
-    assertThat(p.exitValue()).as(out).isZero();
-    return out;
   }
 }

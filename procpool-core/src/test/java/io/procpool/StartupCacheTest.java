@@ -7,7 +7,6 @@ import io.procpool.testing.Tasks;
 import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,12 +40,12 @@ class StartupCacheTest {
     Path cache = dir.resolve("cache");
     List<String> cmd = List.of(Processes.java(), "-cp", cp, "io.procpool.testing.StartupCacheMain", cache.toString());
 
-    String first = run(cmd);
+    String first = Processes.runToEnd(cmd);
     assertThat(first).contains("result [1, 4, 9]", "from archive false");
     List<Path> archives = archives(cache);
     assertThat(archives).singleElement().satisfies(a -> assertThat(Files.size(a)).isPositive());
 
-    String second = run(cmd);
+    String second = Processes.runToEnd(cmd);
     assertThat(second).contains("result [1, 4, 9]", "from archive true").doesNotContain("warning");
     assertThat(archives(cache)).isEqualTo(archives);
   }
@@ -92,13 +91,5 @@ class StartupCacheTest {
         j.closeEntry();
       }
     }
-  }
-
-  private static String run(List<String> cmd) throws Exception {
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).as(out).isTrue();
-    assertThat(p.exitValue()).as(out).isZero();
-    return out;
   }
 }

@@ -43,4 +43,21 @@ public final class Processes {
   public static String java() {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
+
+  /**
+   * Runs {@code cmd} to its end (at most 60 s), checks that it exited with 0 and returns its
+   * stdout and stderr together.
+   */
+  public static String runToEnd(List<String> cmd) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError("did not end in 60 s: " + cmd + "\n" + out);
+    }
+    if (p.exitValue() != 0) {
+      throw new AssertionError("exit code " + p.exitValue() + ": " + cmd + "\n" + out);
+    }
+    return out;
+  }
 }
