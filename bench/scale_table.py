@@ -205,7 +205,7 @@ def section(folder):
         lines += ["### Idle worker memory (RSS)", "",
                   "`ProcessPool` of 2 workers, one trivial task (`apply(Work::square, 7L)`), 1 s idle, then "
                   "`VmRSS` of each worker from `/proc/<pid>/status` (`ProcessPool.workerPids()`). The "
-                  "default options are procpool's (`-XX:+UseSerialGC -Xshare:auto`, nothing else); the "
+                  "default options are procpool's (`-XX:+UseSerialGC`, and CDS as the JVM's default; nothing else); the "
                   "others add `ProcessPool.builder().jvmOptions(...)`, which come after the defaults and "
                   "so override them. Target: <= %d MiB." % RSS_TARGET_MIB, "",
                   "| worker JVM options | RSS per worker (MiB) | <= %d MiB |" % RSS_TARGET_MIB, "|---|---|---|"]
