@@ -14,20 +14,22 @@ import java.nio.channels.SocketChannel;
  *
  * <p>Two modes. <em>Blocking</em> (the pool's side): plain blocking reads and writes. <em>Polling</em>
  * (the worker's side): the channel is non-blocking and a thread with nothing to read or no room to
- * write waits in a {@link Selector} for at most {@link #POLL_MILLIS}. No thread then sits in a
+ * write waits in a {@link Selector} for at most 20 ms while the worker has work ({@link Activity}). No thread then sits in a
  * native call for longer than that, which matters when a task calls {@code Runtime.halt}: HotSpot
  * waits up to 300 ms for threads in native code before the process exits, and no shutdown hook
  * runs that could wake them.
  */
 final class FrameChannel implements AutoCloseable {
   static final int MAX_FRAME = Integer.MAX_VALUE - 64;
-  /** The longest a polling-mode thread stays in one native wait. */
-  static final long POLL_MILLIS = 20;
+  /** The longest a polling-mode writer stays in one native wait. */
+  static final long POLL_MILLIS = Activity.BUSY_POLL_MILLIS;
 
   private final SocketChannel channel;
   /** Polling mode only: one selector for the reading thread, one for the (serialized) writers. */
   private final Selector readable;
   private final Selector writable;
+  /** Polling mode only: how long the reader may wait (short while the worker has work). */
+  private final Activity.Waiter reader;
   private final ByteBuffer in = ByteBuffer.allocate(64 * 1024);
   private final ByteBuffer header = ByteBuffer.allocate(5);
 
@@ -55,24 +57,29 @@ final class FrameChannel implements AutoCloseable {
     this.channel = channel;
     this.readable = null;
     this.writable = null;
+    this.reader = null;
     in.flip();
   }
 
-  private FrameChannel(SocketChannel channel, Selector readable, Selector writable) {
+  private FrameChannel(SocketChannel channel, Selector readable, Selector writable, Activity activity) {
     this.channel = channel;
     this.readable = readable;
     this.writable = writable;
+    this.reader = activity.waiter(readable);
     in.flip();
   }
 
-  /** A polling-mode channel: puts {@code channel} in non-blocking mode (see the class comment). */
-  static FrameChannel polling(SocketChannel channel) throws IOException {
+  /**
+   * A polling-mode channel: puts {@code channel} in non-blocking mode (see the class comment); the
+   * reader waits as long as {@code activity} allows.
+   */
+  static FrameChannel polling(SocketChannel channel, Activity activity) throws IOException {
     channel.configureBlocking(false);
     Selector r = Selector.open();
     Selector w = Selector.open();
     channel.register(r, SelectionKey.OP_READ);
     channel.register(w, SelectionKey.OP_WRITE);
-    return new FrameChannel(channel, r, w);
+    return new FrameChannel(channel, r, w, activity);
   }
 
   /** Reads into {@code b}, waiting (polling mode) until at least one byte or EOF arrives. */
@@ -82,7 +89,8 @@ final class FrameChannel implements AutoCloseable {
       if (n != 0 || readable == null) {
         return n;
       }
-      readable.select(POLL_MILLIS);
+      readable.select(reader.beginWait());
+      reader.endWait();
       readable.selectedKeys().clear();
     }
   }

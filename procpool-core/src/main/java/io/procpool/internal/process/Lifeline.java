@@ -21,7 +21,7 @@ import java.nio.file.Path;
  * 200 ms, safe against pid reuse).
  *
  * <p>One thread, {@code procpool-lifeline}, waits for stdin in a {@link Selector} for at most
- * {@link FrameChannel#POLL_MILLIS} at a time, so that it is never blocked in a native read when a
+ * 20 ms at a time while the worker has work ({@link Activity}), so that it is never blocked in a native read when a
  * task calls {@code Runtime.halt} (HotSpot would wait 300 ms for it before the process ends). A pipe
  * becomes selectable through the JDK's own pipe channel class, which the worker's command line
  * opens to us ({@code --add-opens java.base/sun.nio.ch=ALL-UNNAMED}); where that is refused, two
@@ -32,15 +32,26 @@ final class Lifeline {
   private static volatile boolean closing;
   /** What the lifeline reads; closed by {@link #closeStdin}. */
   private static volatile Channel stdin;
+  /** The lifeline's selector, woken by {@link #closeStdin} (closing a channel does not wake a select). */
+  private static volatile Selector watching;
 
   private Lifeline() {}
 
   /** Starts watching stdin and the parent {@code parentPid}. */
-  static void start(long parentPid) {
+  static void start(long parentPid, Activity activity) {
     Pipe.SourceChannel pipe = selectableStdin();
     if (pipe != null) {
       stdin = pipe;
-      daemon("procpool-lifeline", () -> poll(pipe, parentPid));
+      Selector selector;
+      try {
+        selector = Selector.open();
+        pipe.register(selector, SelectionKey.OP_READ);
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException("procpool worker: cannot watch stdin", e);
+      }
+      watching = selector;
+      Activity.Waiter waiter = activity.waiter(selector);
+      daemon("procpool-lifeline", () -> poll(pipe, selector, waiter, parentPid));
       return;
     }
     FileChannel file = new FileInputStream(FileDescriptor.in).getChannel();
@@ -80,6 +91,10 @@ final class Lifeline {
       if (in != null) {
         in.close();
       }
+      Selector s = watching;
+      if (s != null) {
+        s.wakeup(); // out of its wait now, not after up to 500 ms in native code (which would hold up the exit)
+      }
     } catch (IOException | RuntimeException ignored) {
       // best effort
     }
@@ -117,11 +132,10 @@ final class Lifeline {
     }
   }
 
-  private static void poll(Pipe.SourceChannel pipe, long parentPid) {
+  private static void poll(Pipe.SourceChannel pipe, Selector selector, Activity.Waiter waiter, long parentPid) {
     ByteBuffer buf = ByteBuffer.allocate(64);
     long nextParentCheck = System.nanoTime();
-    try (Selector selector = Selector.open()) {
-      pipe.register(selector, SelectionKey.OP_READ);
+    try (selector) {
       while (true) {
         int n = pipe.read(buf);
         buf.clear(); // the parent never writes; anything read is ignored
@@ -129,7 +143,8 @@ final class Lifeline {
           break;
         }
         if (n == 0) {
-          selector.select(FrameChannel.POLL_MILLIS);
+          selector.select(waiter.beginWait());
+          waiter.endWait();
           selector.selectedKeys().clear();
         }
         if (System.nanoTime() - nextParentCheck >= 0) {

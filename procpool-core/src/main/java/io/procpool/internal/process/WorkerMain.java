@@ -27,6 +27,8 @@ import java.util.concurrent.LinkedBlockingQueue;
  */
 public final class WorkerMain {
   private static final Object SHUTDOWN = new Object();
+  /** Batches queued or running (and the initializer): how long the polling threads may wait. */
+  static final Activity ACTIVITY = new Activity();
   /** Functions by key, in the same least-recently-used order as the parent's mirror. */
   static final int FUNCTION_CACHE = 64;
 
@@ -94,7 +96,7 @@ public final class WorkerMain {
     int workerId = Integer.parseInt(args[0]);
     String address = args[1];
     long parentPid = Long.parseLong(args[2]);
-    Lifeline.start(parentPid);
+    Lifeline.start(parentPid, ACTIVITY);
     ignoreSigint();
     warmUp();
     String token = System.getenv(Protocol.TOKEN_ENV);
@@ -103,7 +105,7 @@ public final class WorkerMain {
       System.exit(2);
     }
     SocketChannel channel = connect(address);
-    FrameChannel io = FrameChannel.polling(channel);
+    FrameChannel io = FrameChannel.polling(channel, ACTIVITY);
     Buf hello = new Buf(64).writeString(token).writeInt(workerId).writeLong(ProcessHandle.current().pid());
     io.write(Protocol.HELLO, hello.array(), hello.size());
     FrameChannel.Frame init = io.read();
@@ -207,7 +209,9 @@ public final class WorkerMain {
         FrameChannel.Frame f = io.read();
         switch (f.type) {
           case Protocol.BATCH:
-            queue.put(parseBatch(f));
+            BatchMessage batch = parseBatch(f);
+            ACTIVITY.added();
+            queue.put(batch);
             break;
           case Protocol.INTERRUPT:
             long id = f.reader().readLong();
@@ -240,6 +244,7 @@ public final class WorkerMain {
     for (Object o : queue) {
       if (o instanceof BatchMessage && ((BatchMessage) o).batchId == batchId) {
         if (queue.remove(o)) {
+          ACTIVITY.finished();
           Buf b = new Buf(8).writeLong(batchId);
           io.write(Protocol.REVOKED, b.array(), b.size());
         }
@@ -266,7 +271,9 @@ public final class WorkerMain {
   }
 
   private void taskLoop() {
+    ACTIVITY.added();
     Throwable initFailure = runInitializer();
+    ACTIVITY.finished();
     int done = 0;
     try {
       while (true) {
@@ -294,6 +301,7 @@ public final class WorkerMain {
         out.writeLong(batch.batchId).writeLong(batchNanos).writeInt(slowestIndex).writeLong(slowestNanos);
         codec.writeValues(out, results, (i, e) -> new Failure(resultError(e)));
         io.write(Protocol.RESULT, out.array(), out.size());
+        ACTIVITY.finished();
         if (retire != null) {
           leave(retire);
           return;
