@@ -33,11 +33,6 @@ public final class AsyncResultImpl<R> implements AsyncResult<R> {
   private final java.util.function.BooleanSupplier spinWorthwhile;
 
   AsyncResultImpl(
-      String what, Consumer<? super R> callback, Consumer<? super Throwable> errorCallback, Executor callbacks) {
-    this(what, callback, errorCallback, callbacks, () -> true);
-  }
-
-  AsyncResultImpl(
       String what, Consumer<? super R> callback, Consumer<? super Throwable> errorCallback, Executor callbacks,
       java.util.function.BooleanSupplier spinWorthwhile) {
     this.spinWorthwhile = spinWorthwhile;
