@@ -31,18 +31,7 @@ JT = "ThreadPool"
 
 
 # ----------------------------------------------------------------------------- loading
-def load(path):
-    rows = []
-    with open(path) as f:
-        for line in f:
-            line = line.strip()
-            if not line.startswith("{"):
-                continue
-            try:
-                rows.append(json.loads(line))
-            except ValueError:
-                pass
-    return rows
+load = scale_table.load  # JSON lines (non-JSON lines, such as logs, are skipped)
 
 
 def load_run(folder):

@@ -40,15 +40,9 @@ final class Lifeline {
   /** Starts watching stdin and the parent {@code parentPid}. */
   static void start(long parentPid, Activity activity) {
     Pipe.SourceChannel pipe = selectableStdin();
-    if (pipe != null) {
+    Selector selector = pipe == null ? null : selectorFor(pipe);
+    if (selector != null) {
       stdin = pipe;
-      Selector selector;
-      try {
-        selector = Selector.open();
-        pipe.register(selector, SelectionKey.OP_READ);
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException("procpool worker: cannot watch stdin", e);
-      }
       watching = selector;
       Activity.Waiter waiter = activity.waiter(selector);
       daemon("procpool-lifeline", () -> poll(pipe, selector, waiter, parentPid));
@@ -128,6 +122,22 @@ final class Lifeline {
       ch.configureBlocking(false);
       return ch;
     } catch (ReflectiveOperationException | RuntimeException | IOException e) {
+      return null;
+    }
+  }
+
+  /** A selector watching {@code pipe}, or null (then the blocking fallback watches stdin). */
+  private static Selector selectorFor(Pipe.SourceChannel pipe) {
+    try {
+      Selector selector = Selector.open();
+      pipe.register(selector, SelectionKey.OP_READ);
+      return selector;
+    } catch (IOException | RuntimeException e) {
+      try {
+        pipe.configureBlocking(true); // stdin back as it was, for the blocking fallback
+      } catch (IOException | RuntimeException ignored) {
+        // the fallback's read then fails, and the worker halts: the safe side
+      }
       return null;
     }
   }
