@@ -32,6 +32,14 @@ final class FrameChannel implements AutoCloseable {
   private final Activity.Waiter reader;
   private final ByteBuffer in = ByteBuffer.allocate(64 * 1024);
   private final ByteBuffer header = ByteBuffer.allocate(5);
+  /** Polling mode only: runs before the reader waits, and may shorten the wait. */
+  private volatile PollHook pollHook;
+
+  /** Called by the reading thread (polling mode) each time it is about to wait for data. */
+  interface PollHook {
+    /** Returns how long to wait at most, given the proposed wait. */
+    long beforeWait(long proposedMillis) throws IOException;
+  }
 
   /** A received frame: its type and body. */
   static final class Frame {
@@ -82,6 +90,11 @@ final class FrameChannel implements AutoCloseable {
     return new FrameChannel(channel, r, w, activity);
   }
 
+  /** Polling mode: sets what runs each time the reader is about to wait. */
+  void pollHook(PollHook hook) {
+    this.pollHook = hook;
+  }
+
   /** Reads into {@code b}, waiting (polling mode) until at least one byte or EOF arrives. */
   private int readSome(ByteBuffer b) throws IOException {
     while (true) {
@@ -89,7 +102,12 @@ final class FrameChannel implements AutoCloseable {
       if (n != 0 || readable == null) {
         return n;
       }
-      readable.select(reader.beginWait());
+      long wait = reader.beginWait();
+      PollHook hook = pollHook;
+      if (hook != null) {
+        wait = hook.beforeWait(wait);
+      }
+      readable.select(wait);
       reader.endWait();
       readable.selectedKeys().clear();
     }
@@ -167,6 +185,17 @@ final class FrameChannel implements AutoCloseable {
   synchronized void writeFrames(byte[] frames, int len) throws IOException {
     ByteBuffer[] b = {ByteBuffer.wrap(frames, 0, len)};
     while (b[0].hasRemaining()) {
+      writeSome(b);
+    }
+  }
+
+  /**
+   * Writes bytes that already hold complete frames (a direct buffer is written without a copy);
+   * blocks until written. Advances {@code frames}' position.
+   */
+  synchronized void writeRaw(ByteBuffer frames) throws IOException {
+    ByteBuffer[] b = {frames};
+    while (frames.hasRemaining()) {
       writeSome(b);
     }
   }

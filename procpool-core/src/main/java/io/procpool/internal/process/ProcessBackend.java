@@ -151,6 +151,12 @@ public final class ProcessBackend implements Backend {
   private ServerSocketChannel server;
   private String address;
   private String token;
+  /** Results taken from dead workers' result logs, by all pools of this JVM (tests read it). */
+  static final java.util.concurrent.atomic.AtomicLong RESULTS_RECOVERED = new java.util.concurrent.atomic.AtomicLong();
+  /** Names this pool's result-log files (random, not the token: the names are visible to all). */
+  private final String logPrefix = "procpool-" + HexFormat.of().formatHex(randomBytes(8));
+  /** Result-log files not deleted yet (a worker's is deleted once it has mapped it). */
+  private final Set<Path> logFiles = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private Path argfile;
   /** The workers' class-data archive, or null (see {@link StartupCache}). */
   private StartupCache startupCache;
@@ -294,6 +300,17 @@ public final class ProcessBackend implements Backend {
     cmd.add(Integer.toString(id));
     cmd.add(address);
     cmd.add(Long.toString(ProcessHandle.current().pid()));
+    Path logFile = ResultLog.directory(dir).resolve(logPrefix + "-w" + id);
+    java.nio.MappedByteBuffer logMap;
+    try {
+      logMap = ResultLog.create(logFile);
+      logFiles.add(logFile);
+      cmd.add(logFile.toString());
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("{}: no result log for worker {} ({}); its results go one write each", poolName, id, e.toString());
+      logMap = null;
+      logFile = null;
+    }
     ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment().put(Protocol.TOKEN_ENV, token);
     Process p;
@@ -304,6 +321,7 @@ public final class ProcessBackend implements Backend {
         launching.remove(id);
         lock.notifyAll();
       }
+      deleteLog(logFile);
       throw new WorkerStartException("cannot start a worker JVM with " + cmd.get(0) + ": " + e.getMessage(), e);
     }
     String prefix = "[" + poolName.replaceFirst("-process$", "") + " worker-" + id + "] ";
@@ -312,7 +330,9 @@ public final class ProcessBackend implements Backend {
             id,
             p,
             new OutputPump(p.getInputStream(), false, prefix, id, settings.outputHandler, poolName + "-worker-" + id + "-stdout"),
-            new OutputPump(p.getErrorStream(), true, prefix, id, settings.outputHandler, poolName + "-worker-" + id + "-stderr"));
+            new OutputPump(p.getErrorStream(), true, prefix, id, settings.outputHandler, poolName + "-worker-" + id + "-stderr"),
+            logFile,
+            logMap);
     boolean stopping;
     synchronized (lock) {
       stopping = killed || shuttingDown;
@@ -409,6 +429,7 @@ public final class ProcessBackend implements Backend {
     if (w == null) {
       throw new IOException("unknown worker id " + id);
     }
+    deleteLog(w.resultLogFile); // the worker mapped it before connecting; both mappings outlive the name
     Buf init = new Buf(64 + initializerBytes.length).writeInt(settings.maxTasksPerChild)
         .writeLong(settings.maxMemoryPerChild).writeBytes(initializerBytes);
     io.write(Protocol.INIT, init.array(), init.size());
@@ -443,6 +464,51 @@ public final class ProcessBackend implements Backend {
       }
       LOG.debug("{}: {} connected in {} ms", poolName, w.label(), (System.nanoTime() - w.launchedAtNanos) / 1_000_000);
     }
+  }
+
+  private void deleteLog(Path file) {
+    if (file != null) {
+      try {
+        Files.deleteIfExists(file);
+      } catch (IOException e) {
+        LOG.debug("{}: cannot delete {}: {}", poolName, file, e.toString());
+      }
+      logFiles.remove(file);
+    }
+  }
+
+  /**
+   * Completes the batches whose results the dead worker {@code w} held back in its result log (see
+   * {@link ResultLog}); results that also came over the socket are ignored the second time. Then
+   * the oldest batch without a result is the one that was running.
+   */
+  private void recoverHeldResults(WorkerHandle w) {
+    if (w.resultLog == null || w.io == null) {
+      return;
+    }
+    List<FrameChannel.Frame> frames = ResultLog.heldFrames(w.resultLog);
+    if (frames.isEmpty()) {
+      return;
+    }
+    synchronized (w) {
+      w.dead = true; // no new batches, and not idle
+      w.idle(false, dispatcher);
+    }
+    int recovered = 0;
+    for (FrameChannel.Frame f : frames) {
+      if (f.type != Protocol.RESULT) {
+        continue;
+      }
+      try {
+        if (onResult(w, f)) {
+          recovered++;
+          RESULTS_RECOVERED.incrementAndGet();
+        }
+      } catch (IOException | RuntimeException e) {
+        LOG.warn("{}: a result {} held back could not be read: {}", poolName, w.label(), e.toString());
+      }
+    }
+    LOG.debug("{}: {} results {} held back when it died were recovered", poolName, recovered, w.label());
   }
 
   // ------------------------------------------------------------------ per-worker threads
@@ -612,7 +678,8 @@ public final class ProcessBackend implements Backend {
     LOG.warn("{}: the initializer failed in {}; every task it takes fails with this exception", poolName, w.label(), cause);
   }
 
-  private void onResult(WorkerHandle w, FrameChannel.Frame f) throws IOException {
+  /** Handles a RESULT frame; returns whether it was for a batch still in flight. */
+  private boolean onResult(WorkerHandle w, FrameChannel.Frame f) throws IOException {
     In in = f.reader();
     long id = in.readLong();
     long batchNanos = in.readLong();
@@ -632,7 +699,9 @@ public final class ProcessBackend implements Backend {
     synchronized (w) {
       b = w.inflight.remove(id);
       local = w.localFailures.remove(id);
-      timedOut = w.timedOut.remove(id);
+      // declared timed out by the pool's clock, which also counts the time a result was held back
+      // in the worker: the worker's own clock decides whether the batch really ran that long
+      timedOut = w.timedOut.remove(id) && (settings.taskTimeout == null || batchNanos >= settings.taskTimeout.toNanos());
       w.revoking.remove(id); // asked back too late: it ran
       w.headSinceNanos = System.nanoTime();
       w.interruptSent = false;
@@ -654,16 +723,16 @@ public final class ProcessBackend implements Backend {
       stealFor(w);
     }
     if (b == null) {
-      return; // already failed (timeout) or terminated
+      return false; // already failed (timeout), terminated, or seen before (a result log after a crash)
     }
     stats.taskTimed(b.job(), b.start() + slowestIndex, slowestNanos, w.id);
     if (timedOut) {
       retryOrFail(b, timeoutException(), w);
-      return;
+      return true;
     }
     if (decodeError != null) {
       b.fail(decodeError);
-      return;
+      return true;
     }
     if (results.length != b.size()) {
       Throwable cause =
@@ -671,7 +740,7 @@ public final class ProcessBackend implements Backend {
               ? ((Failure) results[0]).cause()
               : new IOException("procpool internal error: " + results.length + " results for " + b.size() + " items");
       b.fail(cause);
-      return;
+      return true;
     }
     if (local != null) {
       for (Map.Entry<Integer, Throwable> e : local.entrySet()) {
@@ -679,6 +748,7 @@ public final class ProcessBackend implements Backend {
       }
     }
     b.complete(results);
+    return true;
   }
 
   /**
@@ -772,10 +842,12 @@ public final class ProcessBackend implements Backend {
           w.timedOut.add(running.id());
           interrupt = running.id();
         } else if (w.interruptSent && now - w.interruptSentNanos > grace) {
-          kill = w.inflight.remove(running.id());
-          w.runningTaken = true;
+          // onExit fails the running batch with a timeout once it has taken the results the worker
+          // held back: only then is it certain which batch was running
+          kill = running;
+          w.killedForTimeout = true;
           w.idle(false, dispatcher);
-          w.dead = true; // no new batches; onExit finishes the rest
+          w.dead = true; // no new batches
         }
       }
       if (interrupt >= 0) {
@@ -785,10 +857,7 @@ public final class ProcessBackend implements Backend {
         } catch (IOException ignored) {
           // it is dying anyway
         }
-      } else if (kill != null || w.isDead()) {
-        if (kill != null) {
-          retryOrFail(kill, timeoutException(), w);
-        }
+      } else if (kill != null) {
         LOG.warn("{}: {} ran a task past the timeout of {} ms and ignored the interrupt; killing it",
             poolName, w.label(), settings.taskTimeout.toMillis());
         destroyTree(w.process, true);
@@ -822,6 +891,8 @@ public final class ProcessBackend implements Backend {
         Thread.currentThread().interrupt();
       }
     }
+    recoverHeldResults(w);
+    deleteLog(w.resultLogFile);
     List<Batch> held = w.takeAllOnDeath(dispatcher);
     Thread writer = w.writer;
     if (writer != null) {
@@ -848,7 +919,7 @@ public final class ProcessBackend implements Backend {
     if (running != null) {
       boolean timedOut;
       synchronized (w) {
-        timedOut = w.timedOut.contains(running.id());
+        timedOut = w.killedForTimeout || w.timedOut.contains(running.id());
       }
       retryOrFail(running, timedOut ? timeoutException() : crash(w, code, note), w);
     }
@@ -1273,6 +1344,9 @@ public final class ProcessBackend implements Backend {
       } catch (IOException ignored) {
         // best effort
       }
+    }
+    for (Path f : new ArrayList<>(logFiles)) {
+      deleteLog(f);
     }
     if (dir != null) {
       try (var files = Files.list(dir)) {

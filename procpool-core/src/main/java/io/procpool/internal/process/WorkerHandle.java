@@ -32,6 +32,10 @@ final class WorkerHandle {
   final long launchedAtNanos = System.nanoTime();
   volatile long connectedAtNanos;
 
+  /** The worker's {@link ResultLog} file (deleted once the worker has mapped it) and the pool's mapping of it; null if none. */
+  final java.nio.file.Path resultLogFile;
+  final java.nio.ByteBuffer resultLog;
+
   volatile FrameChannel io;
   volatile Thread reader;
   volatile Thread writer;
@@ -51,6 +55,8 @@ final class WorkerHandle {
   boolean interruptSent;
   long interruptSentNanos;
   boolean dead;
+  /** The pool killed the worker for running past the task timeout: its running batch timed out. */
+  boolean killedForTimeout;
   boolean leaving;
   String leaveReason;
   String exitNote;
@@ -65,8 +71,10 @@ final class WorkerHandle {
   long tasksDone;
   long busyNanos;
 
-  WorkerHandle(int id, Process process, OutputPump stdout, OutputPump stderr) {
+  WorkerHandle(int id, Process process, OutputPump stdout, OutputPump stderr, java.nio.file.Path resultLogFile, java.nio.ByteBuffer resultLog) {
     this.id = id;
+    this.resultLogFile = resultLogFile;
+    this.resultLog = resultLog;
     this.process = process;
     this.pid = process.pid();
     this.stdout = stdout;

@@ -23,16 +23,31 @@ import java.util.concurrent.LinkedBlockingQueue;
  * and writes their results; {@code procpool-lifeline} exits the JVM when stdin reaches EOF or
  * the parent process is gone. stdout and stderr belong to user code.
  *
- * <p>Arguments: {@code workerId address parentPid}; the pool's token comes in the environment.
+ * <p>Arguments: {@code workerId address parentPid [resultLogFile]}; the pool's token comes in the
+ * environment.
  */
 public final class WorkerMain {
   private static final Object SHUTDOWN = new Object();
   /** Batches queued or running (and the initializer): how long the polling threads may wait. */
   static final Activity ACTIVITY = new Activity();
+  /** Only the results of batches quicker than this are held back (a slow batch's result goes at once). */
+  static final long HOLD_BATCH_NANOS = 100_000;
+  /**
+   * Held results are sent when this many are held (system property {@code procpool.worker.maxHeld},
+   * 1 = no holding), ...
+   */
+  static final int MAX_HELD = Math.max(1, Integer.getInteger("procpool.worker.maxHeld", 16));
+  /**
+   * ... or when the oldest has waited this long ({@code procpool.worker.maxHoldMicros}), or when no
+   * batch is queued.
+   */
+  static final long MAX_HOLD_NANOS = Math.max(1, Long.getLong("procpool.worker.maxHoldMicros", 200)) * 1000;
   /** Functions by key, in the same least-recently-used order as the parent's mirror. */
   static final int FUNCTION_CACHE = 64;
 
   private final FrameChannel io;
+  /** Results held back to share one socket write, or null (each result then goes at once). */
+  private final ResultLog log;
   private final WireCodec codec = new WireCodec(ClassLoader.getSystemClassLoader(), SerialFilters.defaultFilter());
   private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
   private final Map<Long, FunctionEntry> functions = lruMap(FUNCTION_CACHE);
@@ -85,8 +100,9 @@ public final class WorkerMain {
     };
   }
 
-  private WorkerMain(FrameChannel io, int maxTasks, long maxHeap, byte[] initializer) {
+  private WorkerMain(FrameChannel io, ResultLog log, int maxTasks, long maxHeap, byte[] initializer) {
     this.io = io;
+    this.log = log;
     this.maxTasks = maxTasks;
     this.maxHeap = maxHeap;
     this.initializer = initializer;
@@ -96,6 +112,7 @@ public final class WorkerMain {
     int workerId = Integer.parseInt(args[0]);
     String address = args[1];
     long parentPid = Long.parseLong(args[2]);
+    ResultLog log = args.length > 3 && MAX_HELD > 1 ? ResultLog.open(Path.of(args[3])) : null;
     Lifeline.start(parentPid, ACTIVITY);
     ignoreSigint();
     warmUp();
@@ -116,7 +133,15 @@ public final class WorkerMain {
     int maxTasks = in.readInt();
     long maxHeap = in.readLong();
     byte[] initializer = in.readBytes();
-    new WorkerMain(io, maxTasks, maxHeap, initializer).run();
+    if (log != null) {
+      // a result held back behind a batch that turns out to be slow goes within one reader wait
+      io.pollHook(
+          proposed -> {
+            log.flushIfOlderThan(io, MAX_HOLD_NANOS);
+            return log.heldFrames() > 0 ? 1 : proposed;
+          });
+    }
+    new WorkerMain(io, log, maxTasks, maxHeap, initializer).run();
   }
 
   private static SocketChannel connect(String address) throws IOException {
@@ -215,6 +240,9 @@ public final class WorkerMain {
             break;
           case Protocol.INTERRUPT:
             long id = f.reader().readLong();
+            if (log != null) {
+              log.flush(io); // the pool may be timing a batch whose result is held here
+            }
             synchronized (interruptLock) {
               if (inUserCode && currentBatch == id) {
                 taskThread.interrupt();
@@ -300,7 +328,7 @@ public final class WorkerMain {
         Buf out = new Buf(256 + WireCodec.sizeHint(results));
         out.writeLong(batch.batchId).writeLong(batchNanos).writeInt(slowestIndex).writeLong(slowestNanos);
         codec.writeValues(out, results, (i, e) -> new Failure(resultError(e)));
-        io.write(Protocol.RESULT, out.array(), out.size());
+        sendResult(out, batchNanos, retire != null);
         ACTIVITY.finished();
         if (retire != null) {
           leave(retire);
@@ -309,6 +337,29 @@ public final class WorkerMain {
       }
     } catch (IOException | InterruptedException e) {
       Runtime.getRuntime().halt(0);
+    }
+  }
+
+  /**
+   * Sends a result frame, or holds it back (in the {@link ResultLog}) to go with the next ones in
+   * one write while quick batches are queued behind it.
+   */
+  private void sendResult(Buf out, long batchNanos, boolean last) throws IOException {
+    if (log == null) {
+      io.write(Protocol.RESULT, out.array(), out.size());
+      return;
+    }
+    if (!log.append(Protocol.RESULT, out.array(), out.size())) {
+      log.flush(io);
+      io.write(Protocol.RESULT, out.array(), out.size());
+      return;
+    }
+    if (last
+        || batchNanos >= HOLD_BATCH_NANOS
+        || queue.isEmpty()
+        || log.heldFrames() >= MAX_HELD
+        || log.heldNanos(System.nanoTime()) >= MAX_HOLD_NANOS) {
+      log.flush(io);
     }
   }
 
@@ -348,6 +399,9 @@ public final class WorkerMain {
 
   private void leave(String reason) throws IOException {
     leaving = true;
+    if (log != null) {
+      log.flush(io);
+    }
     Buf bye = new Buf(64).writeString(reason);
     io.write(Protocol.BYE, bye.array(), bye.size());
     quiesce();
