@@ -39,6 +39,16 @@ public final class Calls {
     return wrapper == null ? inner.getClass() : java.util.List.of(wrapper, inner.getClass());
   }
 
+  /** Wraps a deserialized {@link SerializableCallable} as the pool's one-argument task (worker side). */
+  public static CallTask callTask(Object callable) {
+    return new CallTask((SerializableCallable<?>) callable);
+  }
+
+  /** Wraps a deserialized {@link SerializableBiFunction} as the pool's starmap task (worker side). */
+  public static StarCall starCall(Object fn) {
+    return new StarCall((SerializableBiFunction<?, ?, ?>) fn);
+  }
+
   /** A starmap argument: key and value of the caller's entry, carried by the pool itself. */
   public static final class Pair implements Serializable {
     private static final long serialVersionUID = 1L;

@@ -113,14 +113,20 @@ public final class ProcessBackend implements Backend {
     }
   }
 
-  /** A job's function, serialized once on the submitting thread. */
+  /**
+   * A job's function, serialized once on the submitting thread: JDK-serialized bytes, or a
+   * {@link CapturedLambda} template plus this job's captured values ({@code captured}, encoded by
+   * {@link WireCodec}, sent with every batch).
+   */
   private static final class EncodedFunction {
     final long key;
     final byte[] bytes;
+    final byte[] captured;
 
-    EncodedFunction(long key, byte[] bytes) {
+    EncodedFunction(long key, byte[] bytes, byte[] captured) {
       this.key = key;
       this.bytes = bytes;
+      this.captured = captured;
     }
   }
 
@@ -136,6 +142,8 @@ public final class ProcessBackend implements Backend {
   private final Map<FunctionBytes, Long> functionKeys = WorkerMain.lruMap(256);
   /** Encoded lambdas that capture nothing, by {@link Calls#statelessKey}: no serialization per call. */
   private final Map<Object, EncodedFunction> statelessFunctions = WorkerMain.lruMap(256);
+  /** Templates of capturing lambdas, by lambda class (and adapter); guarded by lock. */
+  private final Map<Object, EncodedFunction> lambdaTemplates = WorkerMain.lruMap(256);
   private int nextWorkerId;
   private long nextFunctionKey;
   private boolean shuttingDown;
@@ -593,7 +601,7 @@ public final class ProcessBackend implements Backend {
 
   private void encodeBatch(WorkerHandle w, Batch b, Buf out, Map<Integer, Throwable> failures) {
     EncodedFunction fn = (EncodedFunction) b.job().prepared();
-    out.ensure(WireCodec.sizeHint(b.items()) + fn.bytes.length + 32);
+    out.ensure(WireCodec.sizeHint(b.items()) + fn.bytes.length + (fn.captured == null ? 0 : fn.captured.length) + 36);
     out.writeLong(b.id()).writeLong(fn.key);
     if (w.knownFunctions.get(fn.key) == null) {
       w.knownFunctions.put(fn.key, Boolean.TRUE);
@@ -601,6 +609,10 @@ public final class ProcessBackend implements Backend {
       out.write(fn.bytes, 0, fn.bytes.length);
     } else {
       out.writeInt(-1);
+    }
+    if (fn.captured != null) {
+      out.writeInt(fn.captured.length);
+      out.write(fn.captured, 0, fn.captured.length);
     }
     failures.clear();
     codec.writeValues(
@@ -1123,6 +1135,11 @@ public final class ProcessBackend implements Backend {
         return;
       }
     }
+    EncodedFunction captured = capturedLambda(job.fn());
+    if (captured != null) {
+      job.prepared(captured);
+      return;
+    }
     byte[] bytes;
     try {
       bytes = codec.encodeObject(job.fn());
@@ -1139,13 +1156,52 @@ public final class ProcessBackend implements Backend {
       }
       key = k;
     }
-    EncodedFunction encoded = new EncodedFunction(key, bytes);
+    EncodedFunction encoded = new EncodedFunction(key, bytes, null);
     if (stateless != null) {
       synchronized (lock) {
         statelessFunctions.put(stateless, encoded);
       }
     }
     job.prepared(encoded);
+  }
+
+  /**
+   * {@code fn} as a lambda template plus its captured values, if it is a serializable lambda that
+   * captures values which all encode; else null (then it is JDK-serialized, which also names what
+   * cannot be serialized).
+   */
+  private EncodedFunction capturedLambda(Object fn) {
+    CapturedLambda.Split split = CapturedLambda.split(fn);
+    if (split == null) {
+      return null;
+    }
+    Buf values = new Buf(64);
+    boolean[] failed = {false};
+    codec.writeValues(
+        values,
+        split.captured(),
+        (i, e) -> {
+          failed[0] = true;
+          return WireCodec.SKIPPED;
+        });
+    if (failed[0]) {
+      return null;
+    }
+    EncodedFunction template;
+    synchronized (lock) {
+      template = lambdaTemplates.get(split.shape);
+    }
+    if (template == null) {
+      byte[] bytes = split.template();
+      synchronized (lock) {
+        template = lambdaTemplates.get(split.shape);
+        if (template == null) {
+          template = new EncodedFunction(++nextFunctionKey, bytes, null);
+          lambdaTemplates.put(split.shape, template);
+        }
+      }
+    }
+    return new EncodedFunction(template.key, template.bytes, values.toByteArray());
   }
 
   /** Names the user's function (not procpool's adapter around it) and what in it cannot be serialized. */

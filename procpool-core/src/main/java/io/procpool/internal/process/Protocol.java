@@ -10,7 +10,10 @@ final class Protocol {
   // parent -> worker
   /** {@code int maxTasks (0 = unlimited), long maxHeapBytes (0 = unlimited), bytes initializer (length 0 = none)}. */
   static final byte INIT = 1;
-  /** {@code long batchId, long fnKey, int fnLength (-1: the worker has it), fn bytes, values}. */
+  /**
+   * {@code long batchId, long fnKey, int fnLength (-1: the worker has it), fn bytes, [int length,
+   * captured values: only if the function is a lambda template, see CapturedLambda], values}.
+   */
   static final byte BATCH = 2;
   /** {@code long batchId}: interrupt the task thread if it runs that batch (soft timeout). */
   static final byte INTERRUPT = 3;

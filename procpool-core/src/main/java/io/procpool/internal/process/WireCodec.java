@@ -562,6 +562,11 @@ final class WireCodec {
   // ------------------------------------------------------------------ single objects
 
   /** JDK-serializes one object (a function, an initializer, an exception). */
+  /** Whether this codec's deserialization filter rejects instances of {@code type}. */
+  boolean rejects(Class<?> type) {
+    return filter != null && SerialFilters.rejects(filter, type);
+  }
+
   byte[] encodeObject(Object o) throws IOException {
     Buf b = new Buf(512);
     try (ObjectOutputStream oos = new ObjectOutputStream(b)) {

@@ -78,14 +78,20 @@ public final class WorkerMain {
     }
   }
 
-  /** A function's bytes, decoded once, on first use, by the task thread. */
+  /**
+   * A function's bytes, decoded once, on first use, by the task thread: a JDK-serialized function,
+   * or a {@link CapturedLambda} template (each batch then carries the captured values).
+   */
   private static final class FunctionEntry {
     final byte[] bytes;
+    final boolean isTemplate;
     SerializableFunction<Object, Object> decoded;
+    CapturedLambda.Template template;
     Throwable failure;
 
     FunctionEntry(byte[] bytes) {
       this.bytes = bytes;
+      this.isTemplate = CapturedLambda.isTemplate(bytes);
     }
   }
 
@@ -363,6 +369,18 @@ public final class WorkerMain {
     }
   }
 
+  /** A capturing lambda rebuilt from its template and this batch's captured values. */
+  @SuppressWarnings("unchecked")
+  private static SerializableFunction<Object, Object> instantiate(CapturedLambda.Template template, Object[] captured)
+      throws Throwable {
+    for (Object v : captured) {
+      if (v instanceof Failure) {
+        throw ((Failure) v).cause(); // a captured value could not be read here
+      }
+    }
+    return (SerializableFunction<Object, Object>) template.instantiate(captured);
+  }
+
   private static Exception resultError(Exception e) {
     if (e instanceof java.io.NotSerializableException) {
       java.io.NotSerializableException named =
@@ -432,8 +450,20 @@ public final class WorkerMain {
 
   private Object[] runBatch(BatchMessage batch, Throwable initFailure) {
     Object[] args;
+    Object[] captured = null;
+    FunctionEntry entry = batch.function;
     try {
-      args = codec.readValues(new In(batch.frame.body, batch.valuesAt, batch.frame.len - batch.valuesAt));
+      byte[] body = batch.frame.body;
+      int at = batch.valuesAt;
+      if (entry != null && entry.isTemplate) {
+        int len = new In(body, at, 4).readInt();
+        if (len < 0 || len > batch.frame.len - at - 4) {
+          throw new IOException("corrupt captured values length " + len);
+        }
+        captured = codec.readValues(new In(body, at + 4, len));
+        at += 4 + len;
+      }
+      args = codec.readValues(new In(body, at, batch.frame.len - at));
     } catch (IOException | RuntimeException e) {
       return new Object[] {new Failure(e)};
     }
@@ -441,21 +471,31 @@ public final class WorkerMain {
     SerializableFunction<Object, Object> fn = null;
     Throwable fnFailure = initFailure;
     if (fnFailure == null) {
-      FunctionEntry entry = batch.function;
       if (entry == null) {
         fnFailure = new IllegalStateException("procpool internal error: the worker does not know this batch's function");
       } else {
-        if (entry.decoded == null && entry.failure == null) {
+        if (entry.decoded == null && entry.template == null && entry.failure == null) {
           try {
-            @SuppressWarnings("unchecked")
-            SerializableFunction<Object, Object> f = (SerializableFunction<Object, Object>) codec.decodeObject(entry.bytes);
-            entry.decoded = f;
+            if (entry.isTemplate) {
+              entry.template = CapturedLambda.Template.parse(entry.bytes, ClassLoader.getSystemClassLoader(), codec);
+            } else {
+              @SuppressWarnings("unchecked")
+              SerializableFunction<Object, Object> f = (SerializableFunction<Object, Object>) codec.decodeObject(entry.bytes);
+              entry.decoded = f;
+            }
           } catch (Throwable t) {
             entry.failure = t;
           }
         }
         fn = entry.decoded;
         fnFailure = entry.failure;
+        if (fnFailure == null && entry.template != null) {
+          try {
+            fn = instantiate(entry.template, captured);
+          } catch (Throwable t) {
+            fnFailure = t;
+          }
+        }
       }
     }
     slowestIndex = -1;
