@@ -443,22 +443,32 @@ final class Scenarios {
     for (String impl : a.impls) {
       for (int procs : a.procsFor("S5")) {
         try (Pool pool = newPool(impl, procs)) {
-          Runs<Double> runs =
-              timedRuns(() -> submitAll(pool, items, (int) n), a.reps(3), 1, () -> submitAll(pool, items, (int) warmSize(n)));
-          emitRate(
-              base("S5", "submit_all_then_get_all", impl, startMethod(impl), procs, Json.obj().with("n_tasks", n)),
-              n, runs, "tasks_per_s");
+          for (boolean lambda : new boolean[] {false, true}) {
+            Runs<Double> runs =
+                timedRuns(() -> submitAll(pool, items, (int) n, lambda), a.reps(3), 1,
+                    () -> submitAll(pool, items, (int) warmSize(n), lambda));
+            // the second variant is the Java idiom applyAsync(() -> f(x)): a lambda capturing x per call
+            emitRate(
+                base("S5", lambda ? "submit_all_then_get_all_capturing_lambda" : "submit_all_then_get_all", impl,
+                    startMethod(impl), procs, Json.obj().with("n_tasks", n)),
+                n, runs, "tasks_per_s");
+          }
         }
       }
     }
   }
 
-  private static double submitAll(Pool pool, List<Long> items, int n) throws Exception {
+  private static double submitAll(Pool pool, List<Long> items, int n, boolean lambda) throws Exception {
     long[] got = new long[n];
     long t0 = System.nanoTime();
     List<AsyncResult<Long>> rs = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
-      rs.add(pool.applyAsync(Work::square, items.get(i)));
+      if (lambda) {
+        Long x = items.get(i);
+        rs.add(pool.applyAsync(() -> Work.square(x)));
+      } else {
+        rs.add(pool.applyAsync(Work::square, items.get(i)));
+      }
     }
     for (int i = 0; i < n; i++) {
       got[i] = rs.get(i).get();

@@ -16,6 +16,17 @@ public final class Batch {
   private final AtomicBoolean completed = new AtomicBoolean();
   private int requeues;
   private int retries;
+  /** Links of the dispatcher's outstanding list (guarded by the dispatcher's lock; null when not in it). */
+  Batch prevOutstanding;
+  Batch nextOutstanding;
+
+  /** The head of a dispatcher's outstanding list: links to itself. */
+  static Batch sentinel() {
+    Batch s = new Batch(-1, null, 0, new Object[0], null);
+    s.prevOutstanding = s;
+    s.nextOutstanding = s;
+    return s;
+  }
 
   Batch(long id, Job job, int start, Object[] items, Dispatcher dispatcher) {
     this.id = id;

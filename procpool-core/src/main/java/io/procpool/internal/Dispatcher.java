@@ -3,9 +3,7 @@ package io.procpool.internal;
 import io.procpool.PoolTerminatedException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -24,11 +22,12 @@ public final class Dispatcher {
   private final Condition idle = lock.newCondition();
   private final ArrayDeque<Batch> queue = new ArrayDeque<>();
   /**
-   * Batch has identity equality, so a HashSet is an identity set; not IdentityHashMap, whose
-   * linear probing made each removal walk long clusters once 100,000 one-item batches were
-   * outstanding (a fifth of the caller's CPU in map with chunksize 1).
+   * Outstanding batches, linked through their own fields (no hashing, no allocation: a hash set's
+   * add and remove were a tenth of the caller's CPU with 100,000 one-item batches outstanding).
+   * A sentinel; guarded by lock.
    */
-  private final Set<Batch> outstanding = new HashSet<>();
+  private final Batch outstanding = Batch.sentinel();
+  private int outstandingSize;
   private boolean accepting = true;
   private boolean released;
   private boolean aborted;
@@ -53,10 +52,10 @@ public final class Dispatcher {
     try {
       Require.state(accepting, "the pool is closed or terminated: it accepts no new work");
       for (Batch b : batches) {
-        outstanding.add(b);
+        link(b);
         queue.addLast(b);
       }
-      outstandingCount = outstanding.size();
+      outstandingCount = outstandingSize;
       wakeTakers();
     } finally {
       lock.unlock();
@@ -173,7 +172,7 @@ public final class Dispatcher {
   public int outstanding() {
     lock.lock();
     try {
-      return outstanding.size();
+      return outstandingSize;
     } finally {
       lock.unlock();
     }
@@ -231,14 +230,39 @@ public final class Dispatcher {
   void completed(Batch batch) {
     lock.lock();
     try {
-      outstanding.remove(batch);
-      outstandingCount = outstanding.size();
-      if (outstanding.isEmpty()) {
+      unlink(batch);
+      outstandingCount = outstandingSize;
+      if (outstandingSize == 0) {
         idle.signalAll();
       }
     } finally {
       lock.unlock();
     }
+  }
+
+  /** Adds {@code b} to the outstanding list (under lock; a batch already in it stays once). */
+  private void link(Batch b) {
+    if (b.nextOutstanding != null) {
+      return;
+    }
+    Batch last = outstanding.prevOutstanding;
+    b.prevOutstanding = last;
+    b.nextOutstanding = outstanding;
+    last.nextOutstanding = b;
+    outstanding.prevOutstanding = b;
+    outstandingSize++;
+  }
+
+  /** Removes {@code b} from the outstanding list if it is in it (under lock). */
+  private void unlink(Batch b) {
+    if (b.nextOutstanding == null || b == outstanding) {
+      return;
+    }
+    b.prevOutstanding.nextOutstanding = b.nextOutstanding;
+    b.nextOutstanding.prevOutstanding = b.prevOutstanding;
+    b.prevOutstanding = null;
+    b.nextOutstanding = null;
+    outstandingSize--;
   }
 
   /** Stops accepting new work; queued and running work goes on. */
@@ -272,7 +296,7 @@ public final class Dispatcher {
   public void awaitIdle() throws InterruptedException {
     lock.lock();
     try {
-      while (!outstanding.isEmpty() && !aborted) {
+      while (outstandingSize > 0 && !aborted) {
         idle.await();
       }
     } finally {
@@ -284,7 +308,7 @@ public final class Dispatcher {
   public boolean awaitIdle(long nanos) throws InterruptedException {
     lock.lock();
     try {
-      while (!outstanding.isEmpty() && !aborted) {
+      while (outstandingSize > 0 && !aborted) {
         if (nanos <= 0) {
           return false;
         }
@@ -310,7 +334,11 @@ public final class Dispatcher {
       notEmpty.signalAll();
       notEmptyForPrefetch.signalAll();
       idle.signalAll();
-      return new ArrayList<>(outstanding);
+      List<Batch> all = new ArrayList<>(outstandingSize);
+      for (Batch b = outstanding.nextOutstanding; b != outstanding; b = b.nextOutstanding) {
+        all.add(b);
+      }
+      return all;
     } finally {
       lock.unlock();
     }

@@ -2,6 +2,9 @@ package io.procpool.internal.process;
 
 import io.procpool.internal.Calls;
 import java.io.IOException;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.invoke.SerializedLambda;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -30,18 +33,22 @@ final class CapturedLambda {
   private static final int CALL = 1;
   private static final int STAR = 2;
 
-  /** A lambda's {@code writeReplace}, or null for classes that are not capturing serializable lambdas. */
-  private static final ClassValue<Method> WRITE_REPLACE =
+  /**
+   * A lambda's {@code writeReplace} as {@code (Object) Object}, or null for classes that are not
+   * capturing serializable lambdas. A method handle: reflection on a hidden class stays on the slow
+   * native accessor.
+   */
+  private static final ClassValue<MethodHandle> WRITE_REPLACE =
       new ClassValue<>() {
         @Override
-        protected Method computeValue(Class<?> c) {
+        protected MethodHandle computeValue(Class<?> c) {
           if (!c.isSynthetic() || !c.getName().contains("$$Lambda") || c.getDeclaredFields().length == 0) {
             return null;
           }
           try {
             Method m = c.getDeclaredMethod("writeReplace");
             m.setAccessible(true);
-            return m;
+            return MethodHandles.lookup().unreflect(m).asType(MethodType.methodType(Object.class, Object.class));
           } catch (ReflectiveOperationException | RuntimeException e) {
             return null;
           }
@@ -104,18 +111,18 @@ final class CapturedLambda {
       inner = ((Calls.StarCall) fn).inner();
       wrapper = STAR;
     }
-    Method writeReplace = WRITE_REPLACE.get(inner.getClass());
+    MethodHandle writeReplace = WRITE_REPLACE.get(inner.getClass());
     if (writeReplace == null) {
       return null;
     }
     try {
-      Object replaced = writeReplace.invoke(inner);
+      Object replaced = (Object) writeReplace.invokeExact(inner);
       if (!(replaced instanceof SerializedLambda)) {
         return null;
       }
       return new Split(List.of(wrapper, inner.getClass()), (SerializedLambda) replaced, wrapper);
-    } catch (ReflectiveOperationException | RuntimeException e) {
-      return null;
+    } catch (Throwable e) {
+      return null; // a writeReplace does not throw; whatever it is, JDK serialization will say it
     }
   }
 
