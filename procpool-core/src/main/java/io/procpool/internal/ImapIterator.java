@@ -42,13 +42,22 @@ final class ImapIterator<R> extends Job implements ResultIterator<R> {
   private boolean feeding;
   private Throwable inputError;
   private RuntimeException stopReason;
-  private boolean closed;
+  /** Written under lock; read without it by the consumer. */
+  private volatile boolean closed;
   /**
    * Results kept a batch at a time (not an entry per item): ordered by the batch's first index,
-   * unordered in arrival order. {@code head} is the batch being handed out, from {@code headAt}.
+   * unordered in arrival order. {@code returned} counts the items of the batches the consumer has
+   * taken.
    */
   private final Map<Integer, Arrived> byStart = new HashMap<>();
   private final ArrayDeque<Arrived> arrived = new ArrayDeque<>();
+  /**
+   * The consumer's side: the batch being handed out, from {@code headAt}, item by item without
+   * the lock that the threads delivering results take (taking that lock per item made the
+   * consumer and the result readers contend: half the consumer's time went to waking them).
+   */
+  private final ReentrantLock consumerLock = new ReentrantLock();
+  // guarded by consumerLock (and only touched on the consuming thread)
   private Arrived head;
   private int headAt;
 
@@ -95,12 +104,14 @@ final class ImapIterator<R> extends Job implements ResultIterator<R> {
   void feed() {
     int want;
     int start;
+    Arrived h = head; // the consuming thread's own batch (or null, before the first next())
+    int inHead = h == null ? 0 : h.results.length - headAt;
     lock.lock();
     try {
       if (closed || inputDone || feeding) {
         return;
       }
-      int outstanding = read - returned;
+      int outstanding = read - returned + inHead;
       want = lookahead - outstanding;
       if (outstanding > 0 && (want < chunksize || outstanding > lookahead / 2)) {
         return;
@@ -255,18 +266,29 @@ final class ImapIterator<R> extends Job implements ResultIterator<R> {
 
   @Override
   public boolean hasNext() {
-    feed();
-    lock.lock();
+    if (closed) {
+      return false;
+    }
+    consumerLock.lock();
     try {
-      if (closed) {
-        return false;
-      }
-      if (returned < read || inputError != null || stopReason != null) {
+      if (head != null) {
         return true;
       }
-      return !inputDone;
+      feed();
+      lock.lock();
+      try {
+        if (closed) {
+          return false;
+        }
+        if (returned < read || inputError != null || stopReason != null) {
+          return true;
+        }
+        return !inputDone;
+      } finally {
+        lock.unlock();
+      }
     } finally {
-      lock.unlock();
+      consumerLock.unlock();
     }
   }
 
@@ -290,25 +312,40 @@ final class ImapIterator<R> extends Job implements ResultIterator<R> {
 
   private R next(long nanos) throws TimeoutException, InterruptedException {
     long deadline = nanos == Long.MAX_VALUE ? Long.MAX_VALUE : System.nanoTime() + nanos;
+    if (nanos == Long.MAX_VALUE) {
+      consumerLock.lockInterruptibly();
+    } else if (!consumerLock.tryLock(nanos, java.util.concurrent.TimeUnit.NANOSECONDS)) {
+      throw new TimeoutException("another thread is taking results of this iterator");
+    }
+    try {
+      return nextLocked(deadline);
+    } finally {
+      consumerLock.unlock();
+    }
+  }
+
+  private R nextLocked(long deadline) throws TimeoutException, InterruptedException {
     while (true) {
+      Require.state(!closed, "this iterator was closed");
+      Arrived h = head;
+      if (h != null) {
+        int i = headAt;
+        Object value = h.results[i];
+        h.results[i] = null;
+        if (++headAt == h.results.length) {
+          head = null;
+        }
+        return deliver(h.start + i, value);
+      }
       feed();
-      Object[] taken = null;
       lock.lock();
       try {
         Require.state(!closed, "this iterator was closed");
-        if (head == null) {
-          head = ordered ? byStart.remove(returned) : arrived.poll();
+        Arrived a = ordered ? byStart.remove(returned) : arrived.poll();
+        if (a != null) {
+          returned += a.results.length;
+          head = a;
           headAt = 0;
-        }
-        if (head != null) {
-          taken = new Object[] {head.start + headAt, head.results[headAt]};
-          head.results[headAt] = null;
-          if (++headAt == head.results.length) {
-            head = null;
-          }
-        }
-        if (taken != null) {
-          returned++;
         } else if (returned == read && inputDone) {
           if (inputError != null) {
             Throwable t = inputError;
@@ -331,12 +368,10 @@ final class ImapIterator<R> extends Job implements ResultIterator<R> {
           } else {
             changed.awaitNanos(wait);
           }
-          continue;
         }
       } finally {
         lock.unlock();
       }
-      return deliver((Integer) taken[0], taken[1]);
     }
   }
 
@@ -359,10 +394,16 @@ final class ImapIterator<R> extends Job implements ResultIterator<R> {
       closed = true;
       byStart.clear();
       arrived.clear();
-      head = null;
       changed.signalAll();
     } finally {
       lock.unlock();
+    }
+    if (consumerLock.tryLock()) { // else a consumer is inside next(): it sees closed and stops
+      try {
+        head = null;
+      } finally {
+        consumerLock.unlock();
+      }
     }
     abandon();
   }

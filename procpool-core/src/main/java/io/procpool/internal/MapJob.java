@@ -59,7 +59,8 @@ final class MapJob extends Job {
     if (single) {
       result.succeed(results[0]);
     } else {
-      List<Object> list = new ArrayList<>(Arrays.asList(results));
+      List<Object> list = new ArrayList<>(results.length);
+      java.util.Collections.addAll(list, results); // one copy (new ArrayList<>(Arrays.asList(..)) makes two)
       Arrays.fill(results, null);
       result.succeed(list);
     }
