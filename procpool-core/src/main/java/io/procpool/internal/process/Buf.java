@@ -1,16 +1,88 @@
 package io.procpool.internal.process;
 
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
-/** A growable big-endian byte buffer for building frames; not thread-safe. */
+/**
+ * A growable big-endian byte buffer for building frames; not thread-safe.
+ *
+ * <p>A buffer made by {@link #splicing} may also hold large {@code byte[]} values by reference
+ * ({@link #splice}): its content is then its own bytes with those arrays inserted at the
+ * positions where they were spliced, written with a gathering write ({@link #segments}) instead of
+ * being copied in. Such a buffer must only be written through {@link FrameChannel}'s methods that
+ * take a {@code Buf}; {@link #array()} alone lacks the spliced bytes.
+ */
 final class Buf extends OutputStream {
+  /** Arrays at least this long are spliced, not copied, into a splicing buffer. */
+  static final int SPLICE_MIN = 64 * 1024;
+
   private byte[] a;
   private int n;
+  private final boolean splicing;
+  private int[] splicedAt;
+  private byte[][] spliced;
+  private int splices;
+  private long splicedBytes;
 
   Buf(int capacity) {
+    this(capacity, false);
+  }
+
+  private Buf(int capacity, boolean splicing) {
     a = new byte[Math.max(16, capacity)];
+    this.splicing = splicing;
+  }
+
+  /** A buffer that takes large {@code byte[]} values by reference (see the class comment). */
+  static Buf splicing(int capacity) {
+    return new Buf(capacity, true);
+  }
+
+  /**
+   * Inserts {@code b} here by reference, if this buffer splices and {@code b} is large; returns
+   * whether it did (else the caller writes the bytes).
+   */
+  boolean splice(byte[] b) {
+    if (!splicing || b.length < SPLICE_MIN) {
+      return false;
+    }
+    if (spliced == null) {
+      spliced = new byte[4][];
+      splicedAt = new int[4];
+    } else if (splices == spliced.length) {
+      spliced = Arrays.copyOf(spliced, splices * 2);
+      splicedAt = Arrays.copyOf(splicedAt, splices * 2);
+    }
+    spliced[splices] = b;
+    splicedAt[splices] = n;
+    splices++;
+    splicedBytes += b.length;
+    return true;
+  }
+
+  boolean hasSplices() {
+    return splices > 0;
+  }
+
+  /** Bytes of content: this buffer's own plus the spliced arrays'. */
+  long contentSize() {
+    return n + splicedBytes;
+  }
+
+  /** The content as buffers to write in order: own bytes and spliced arrays, none copied. */
+  ByteBuffer[] segments() {
+    ByteBuffer[] out = new ByteBuffer[2 * splices + 1];
+    int from = 0;
+    int k = 0;
+    for (int i = 0; i < splices; i++) {
+      out[k++] = ByteBuffer.wrap(a, from, splicedAt[i] - from);
+      out[k++] = ByteBuffer.wrap(spliced[i]);
+      from = splicedAt[i];
+    }
+    out[k] = ByteBuffer.wrap(a, from, n - from);
+    return out;
   }
 
   int size() {
@@ -26,12 +98,21 @@ final class Buf extends OutputStream {
   }
 
   void reset() {
-    n = 0;
+    truncate(0);
   }
 
-  /** Drops everything written after {@code mark}. */
+  /**
+   * Drops everything written after {@code mark} (a {@link #size()} taken earlier), spliced arrays
+   * included. A splice always follows some bytes written after the mark (a tag and a length), so
+   * one made after the mark sits beyond it.
+   */
   void truncate(int mark) {
     n = mark;
+    while (splices > 0 && (mark == 0 || splicedAt[splices - 1] > mark)) {
+      splices--;
+      splicedBytes -= spliced[splices].length;
+      spliced[splices] = null;
+    }
   }
 
   /** Makes room for {@code more} bytes beyond what is written. */

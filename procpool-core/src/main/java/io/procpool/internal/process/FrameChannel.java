@@ -181,6 +181,44 @@ final class FrameChannel implements AutoCloseable {
     }
   }
 
+  /**
+   * Writes one frame whose body is {@code body}'s content, spliced arrays included (gathered, not
+   * copied).
+   */
+  synchronized void write(byte type, Buf body) throws IOException {
+    long length = 1 + body.contentSize();
+    if (length > MAX_FRAME) {
+      throw new IOException("a procpool frame of " + length + " bytes is too long");
+    }
+    header.clear();
+    header.putInt((int) length).put(type).flip();
+    ByteBuffer[] segments = body.segments();
+    ByteBuffer[] all = new ByteBuffer[segments.length + 1];
+    all[0] = header;
+    System.arraycopy(segments, 0, all, 1, segments.length);
+    writeAll(all);
+  }
+
+  /** Writes complete frames (each with its length and type) that the caller built in {@code frames}. */
+  synchronized void writeFrames(Buf frames) throws IOException {
+    if (!frames.hasSplices()) {
+      writeFrames(frames.array(), frames.size());
+    } else {
+      writeAll(frames.segments());
+    }
+  }
+
+  private void writeAll(ByteBuffer[] bufs) throws IOException {
+    int first = 0;
+    while (first < bufs.length) {
+      if (!bufs[first].hasRemaining()) {
+        first++;
+        continue;
+      }
+      writeSome(first == 0 ? bufs : java.util.Arrays.copyOfRange(bufs, first, bufs.length));
+    }
+  }
+
   /** Writes complete frames (each with its length and type) that the caller built in one buffer. */
   synchronized void writeFrames(byte[] frames, int len) throws IOException {
     ByteBuffer[] b = {ByteBuffer.wrap(frames, 0, len)};

@@ -528,7 +528,7 @@ public final class ProcessBackend implements Backend {
    */
   private void writeLoop(WorkerHandle w) {
     Map<Integer, Throwable> failures = new HashMap<>();
-    Buf out = new Buf(64 * 1024);
+    Buf out = Buf.splicing(64 * 1024);
     try {
       while (true) {
         synchronized (w) {
@@ -550,10 +550,16 @@ public final class ProcessBackend implements Backend {
             b.fail(new CancellationException("the caller no longer wants this result"));
           } else {
             int mark = out.size();
+            long contentMark = out.contentSize();
             try {
               out.writeInt(0).writeByte(Protocol.BATCH);
               encodeBatch(w, b, out, failures);
-              out.putInt(mark, out.size() - mark - 4);
+              long length = out.contentSize() - contentMark - 4;
+              if (length > FrameChannel.MAX_FRAME) {
+                throw new IllegalArgumentException(
+                    "the batch's items take " + length + " bytes, more than a procpool message can carry (2 GiB): use a smaller chunksize");
+              }
+              out.putInt(mark, (int) length);
             } catch (RuntimeException | OutOfMemoryError e) {
               out.truncate(mark); // this batch cannot be encoded: it fails, the others go on
               b.fail(e);
@@ -576,7 +582,7 @@ public final class ProcessBackend implements Backend {
               if (!failures.isEmpty()) {
                 w.localFailures.put(b.id(), new HashMap<>(failures));
               }
-              if (w.inflight.size() >= w.window || retiring(w) || out.size() > 256 * 1024) {
+              if (w.inflight.size() >= w.window || retiring(w) || out.contentSize() > 256 * 1024) {
                 break;
               }
             }
@@ -584,11 +590,12 @@ public final class ProcessBackend implements Backend {
           b = dispatcher.pollForPrefetch();
         }
         if (out.size() > 0) {
-          w.io.writeFrames(out.array(), out.size());
+          w.io.writeFrames(out);
         }
         if (out.array().length > 4 * 1024 * 1024) {
-          out = new Buf(64 * 1024); // do not keep the largest batch's buffer for the pool's lifetime
+          out = Buf.splicing(64 * 1024); // do not keep the largest batch's buffer for the pool's lifetime
         }
+        out.reset(); // drop the spliced arrays now, not at the next batch
       }
     } catch (InterruptedException | IOException e) {
       // the worker died or the pool is stopping; the supervisor takes care of its batches

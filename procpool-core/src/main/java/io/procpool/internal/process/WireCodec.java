@@ -123,7 +123,8 @@ final class WireCodec {
   private void tryWriteValues(Buf out, Object[] values) throws IOException {
     out.writeInt(values.length);
     int lenAt = out.size();
-    out.writeInt(0); // length of the tagged section, patched below
+    long contentAt = out.contentSize();
+    out.writeInt(0); // length of the tagged section (spliced arrays included), patched below
     ObjectSection objects = new ObjectSection();
     for (int i = 0; i < values.length; ) {
       Object v = values[i];
@@ -136,7 +137,11 @@ final class WireCodec {
         i++;
       }
     }
-    out.putInt(lenAt, out.size() - lenAt - 4);
+    long tagged = out.contentSize() - contentAt - 4;
+    if (tagged > Integer.MAX_VALUE - 64) {
+      throw new IOException("values of " + tagged + " bytes are more than a procpool message can carry (2 GiB)");
+    }
+    out.putInt(lenAt, (int) tagged);
     objects.appendTo(out);
   }
 
@@ -235,7 +240,11 @@ final class WireCodec {
     } else if (c == String.class) {
       out.writeByte(STRING).writeString((String) v);
     } else if (c == byte[].class) {
-      out.writeByte(BYTES).writeBytes((byte[]) v);
+      byte[] b = (byte[]) v;
+      out.writeByte(BYTES).writeInt(b.length);
+      if (!out.splice(b)) {
+        out.write(b, 0, b.length);
+      }
     } else if (c == Boolean.class) {
       out.writeByte((Boolean) v ? TRUE : FALSE);
     } else if (c == Calls.Pair.class) {
@@ -293,8 +302,8 @@ final class WireCodec {
   static int sizeHint(Object[] values) {
     long n = 16L + 10L * values.length;
     for (Object o : values) {
-      if (o instanceof byte[]) {
-        n += ((byte[]) o).length;
+      if (o instanceof byte[] && ((byte[]) o).length < Buf.SPLICE_MIN) {
+        n += ((byte[]) o).length; // longer ones are spliced into the frame, not copied (Buf)
       } else if (o instanceof String) {
         n += ((String) o).length();
       }

@@ -331,7 +331,7 @@ public final class WorkerMain {
         } else if (maxHeap > 0) {
           retire = heapAboveLimit();
         }
-        Buf out = new Buf(256 + WireCodec.sizeHint(results));
+        Buf out = Buf.splicing(256 + WireCodec.sizeHint(results));
         out.writeLong(batch.batchId).writeLong(batchNanos).writeInt(slowestIndex).writeLong(slowestNanos);
         codec.writeValues(out, results, (i, e) -> new Failure(resultError(e)));
         sendResult(out, batchNanos, retire != null);
@@ -352,12 +352,12 @@ public final class WorkerMain {
    */
   private void sendResult(Buf out, long batchNanos, boolean last) throws IOException {
     if (log == null) {
-      io.write(Protocol.RESULT, out.array(), out.size());
+      io.write(Protocol.RESULT, out);
       return;
     }
-    if (!log.append(Protocol.RESULT, out.array(), out.size())) {
+    if (out.hasSplices() || !log.append(Protocol.RESULT, out.array(), out.size())) {
       log.flush(io);
-      io.write(Protocol.RESULT, out.array(), out.size());
+      io.write(Protocol.RESULT, out); // large: it goes at once, after what was held
       return;
     }
     if (last

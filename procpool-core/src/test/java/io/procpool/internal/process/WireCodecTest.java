@@ -150,4 +150,54 @@ class WireCodecTest {
     assertThat(failureOf(out[2])).isExactlyInstanceOf(java.io.UncheckedIOException.class)
         .hasMessage("io").cause().hasMessage("disk");
   }
+
+  /** The bytes a splicing buffer stands for, as they go on the wire. */
+  private static byte[] flatten(Buf b) {
+    java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+    for (java.nio.ByteBuffer seg : b.segments()) {
+      byte[] part = new byte[seg.remaining()];
+      seg.get(part);
+      all.writeBytes(part);
+    }
+    return all.toByteArray();
+  }
+
+  @Test
+  void largeByteArraysAreSplicedByReferenceAndReadBackIntact() throws IOException {
+    byte[] big = new byte[Buf.SPLICE_MIN + 5];
+    byte[] bigger = new byte[3 * Buf.SPLICE_MIN];
+    java.util.Arrays.fill(big, (byte) 7);
+    java.util.Arrays.fill(bigger, (byte) -3);
+    Object[] in = {1L, big, "between", new byte[] {1, 2, 3}, List.of(bigger, 2), 3.5};
+    Buf out = Buf.splicing(64);
+    codec.writeValues(out, in, (i, e) -> new Failure(e));
+    assertThat(out.hasSplices()).isTrue();
+    assertThat(out.size()).as("own bytes: the large arrays are not copied in").isLessThan(200);
+    assertThat(out.contentSize()).isGreaterThan(4L * Buf.SPLICE_MIN);
+    byte[] wire = flatten(out);
+    assertThat((long) wire.length).isEqualTo(out.contentSize());
+    Object[] back = codec.readValues(new In(wire, 0, wire.length));
+    assertThat(back[0]).isEqualTo(1L);
+    assertThat((byte[]) back[1]).isEqualTo(big);
+    assertThat(back[2]).isEqualTo("between");
+    assertThat((byte[]) back[3]).containsExactly(1, 2, 3);
+    assertThat((byte[]) ((List<?>) back[4]).get(0)).isEqualTo(bigger);
+    assertThat(back[5]).isEqualTo(3.5);
+  }
+
+  @Test
+  void truncatingASplicingBufferDropsTheArraysSplicedAfterTheMark() throws IOException {
+    Buf out = Buf.splicing(64);
+    codec.writeValues(out, new Object[] {new byte[Buf.SPLICE_MIN]}, (i, e) -> new Failure(e));
+    int mark = out.size();
+    long content = out.contentSize();
+    codec.writeValues(out, new Object[] {new byte[2 * Buf.SPLICE_MIN], "x"}, (i, e) -> new Failure(e));
+    assertThat(out.contentSize()).isGreaterThan(content + 2L * Buf.SPLICE_MIN);
+    out.truncate(mark);
+    assertThat(out.contentSize()).isEqualTo(content);
+    assertThat(out.segments()).hasSize(3);
+    out.reset();
+    assertThat(out.hasSplices()).isFalse();
+    assertThat(out.contentSize()).isZero();
+  }
 }
