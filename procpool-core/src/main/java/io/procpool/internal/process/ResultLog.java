@@ -43,10 +43,12 @@ final class ResultLog {
 
   private final ByteBuffer map;
   private final ReentrantLock lock = new ReentrantLock();
-  // guarded by lock
-  private int held;
-  private int heldFrames;
-  private long firstHeldNanos;
+  // written under lock; volatile so that the reading thread checks them without taking the lock
+  // (a reader descheduled while holding it stalled the task thread: S4's p99 went from ~300 µs to
+  // ~800 µs when the reader locked on every wait)
+  private volatile int held;
+  private volatile int heldFrames;
+  private volatile long firstHeldNanos;
 
   private ResultLog(ByteBuffer map) {
     this.map = map;
@@ -120,24 +122,14 @@ final class ResultLog {
     }
   }
 
-  /** Frames held now. */
+  /** Frames held now (a moment old when read by another thread than the appending one). */
   int heldFrames() {
-    lock.lock();
-    try {
-      return heldFrames;
-    } finally {
-      lock.unlock();
-    }
+    return heldFrames;
   }
 
   /** Nanos since the oldest held frame was appended (0 if none is held). */
   long heldNanos(long now) {
-    lock.lock();
-    try {
-      return held == 0 ? 0 : now - firstHeldNanos;
-    } finally {
-      lock.unlock();
-    }
+    return held == 0 ? 0 : now - firstHeldNanos;
   }
 
   /** Sends every held frame in one write (from the mapping itself: no copy) and forgets them. */
@@ -155,7 +147,7 @@ final class ResultLog {
    * the log right now (it will flush or append soon).
    */
   void flushIfOlderThan(FrameChannel io, long nanos) throws IOException {
-    if (!lock.tryLock()) {
+    if (held == 0 || System.nanoTime() - firstHeldNanos < nanos || !lock.tryLock()) {
       return;
     }
     try {
