@@ -31,6 +31,11 @@ public abstract class Job {
   /** The number of items, or -1 while a lazy input is not fully read. */
   abstract long total();
 
+  /** Whether the job is known to have exactly one item ({@code apply}, {@code applyAsync}, a map of one). */
+  public boolean singleItem() {
+    return total() == 1;
+  }
+
   /** Counts one ended batch and returns the job's progress after it; call under the job's lock. */
   io.procpool.Progress count(int ended, int failed) {
     itemsEnded += ended;

@@ -11,18 +11,22 @@ import java.lang.reflect.Method;
 import java.util.List;
 
 /**
- * Sends a serializable lambda that captures values ({@code applyAsync(() -> f(x))}) as a template,
- * cached by the worker like any function, plus its captured values, encoded by {@link WireCodec}
- * with every batch. JDK serialization of such a lambda costs ~8 µs in the caller and ~16 µs in the
- * worker per call (an object stream, a {@link SerializedLambda}, reflection); the template is
- * written once per lambda class and rebuilt through the capturing class's own
- * {@code $deserializeLambda$}, exactly what {@link SerializedLambda}'s {@code readResolve} calls.
+ * Sends a serializable lambda or method reference as a template, cached by the worker like any
+ * function, plus, if it captures values ({@code applyAsync(() -> f(x))}), its captured values,
+ * encoded by {@link WireCodec} with every batch. JDK serialization of a capturing lambda costs
+ * ~8 µs in the caller and ~16 µs in the worker per call (an object stream, a
+ * {@link SerializedLambda}, reflection); the template is written once per lambda class and rebuilt
+ * through the capturing class's own {@code $deserializeLambda$}, exactly what
+ * {@link SerializedLambda}'s {@code readResolve} calls. A worker then needs no JDK serialization
+ * for its first task (one pool start less on the critical path).
  *
  * <p>Template bytes start with {@link #MAGIC}, which JDK serialization never does (it starts
- * with {@code 0xACED}): {@code string capturingClass, functionalInterfaceClass,
- * functionalInterfaceMethodName, functionalInterfaceMethodSignature, int implMethodKind, string
- * implClass, implMethodName, implMethodSignature, instantiatedMethodType, int wrapper (0 none, 1
- * {@link Calls.CallTask}, 2 {@link Calls.StarCall}), int capturedCount}.
+ * with {@code 0xACED}), then {@code int capturedCount, int wrapper (0 none, 1
+ * {@link Calls.CallTask}, 2 {@link Calls.StarCall}), string capturingClass,
+ * functionalInterfaceClass, functionalInterfaceMethodName, functionalInterfaceMethodSignature, int
+ * implMethodKind, string implClass, implMethodName, implMethodSignature, instantiatedMethodType}.
+ * A batch of a template with captured values carries them; one without carries none, and the
+ * worker makes its function once.
  *
  * <p>A lambda whose parts cannot be reached (its {@code writeReplace} not accessible, e.g. in a
  * named module that is not open) simply goes the JDK way. Thread-safe.
@@ -35,14 +39,14 @@ final class CapturedLambda {
 
   /**
    * A lambda's {@code writeReplace} as {@code (Object) Object}, or null for classes that are not
-   * capturing serializable lambdas. A method handle: reflection on a hidden class stays on the slow
+   * serializable lambdas. A method handle: reflection on a hidden class stays on the slow
    * native accessor.
    */
   private static final ClassValue<MethodHandle> WRITE_REPLACE =
       new ClassValue<>() {
         @Override
         protected MethodHandle computeValue(Class<?> c) {
-          if (!c.isSynthetic() || !c.getName().contains("$$Lambda") || c.getDeclaredFields().length == 0) {
+          if (!c.isSynthetic() || !c.getName().contains("$$Lambda")) {
             return null;
           }
           try {
@@ -56,6 +60,34 @@ final class CapturedLambda {
       };
 
   private CapturedLambda() {}
+
+  /**
+   * What identifies {@code fn}'s template without taking it apart, if it is a lambda (possibly
+   * inside procpool's adapters) that can be; else null.
+   */
+  static Object shapeOf(Object fn) {
+    Object inner = unwrap(fn);
+    return WRITE_REPLACE.get(inner.getClass()) == null ? null : List.of(wrapperOf(fn), inner.getClass());
+  }
+
+  /** Whether a lambda of this {@link #shapeOf shape} captures nothing (one function serves every call). */
+  static boolean capturesNothing(Object shape) {
+    return ((Class<?>) ((List<?>) shape).get(1)).getDeclaredFields().length == 0;
+  }
+
+  private static int wrapperOf(Object fn) {
+    return fn instanceof Calls.CallTask ? CALL : fn instanceof Calls.StarCall ? STAR : NONE;
+  }
+
+  private static Object unwrap(Object fn) {
+    if (fn instanceof Calls.CallTask) {
+      return ((Calls.CallTask) fn).inner();
+    }
+    if (fn instanceof Calls.StarCall) {
+      return ((Calls.StarCall) fn).inner();
+    }
+    return fn;
+  }
 
   /** A function taken apart: what identifies its template, the template, and the captured values. */
   static final class Split {
@@ -82,6 +114,7 @@ final class CapturedLambda {
       SerializedLambda l = lambda;
       Buf b = new Buf(512);
       b.write(MAGIC, 0, MAGIC.length);
+      b.writeInt(l.getCapturedArgCount()).writeInt(wrapper);
       b.writeString(l.getCapturingClass())
           .writeString(l.getFunctionalInterfaceClass())
           .writeString(l.getFunctionalInterfaceMethodName())
@@ -90,9 +123,7 @@ final class CapturedLambda {
           .writeString(l.getImplClass())
           .writeString(l.getImplMethodName())
           .writeString(l.getImplMethodSignature())
-          .writeString(l.getInstantiatedMethodType())
-          .writeInt(wrapper)
-          .writeInt(l.getCapturedArgCount());
+          .writeString(l.getInstantiatedMethodType());
       return b.toByteArray();
     }
   }
@@ -102,15 +133,8 @@ final class CapturedLambda {
    * serializable lambda that captures values; null otherwise.
    */
   static Split split(Object fn) {
-    Object inner = fn;
-    int wrapper = NONE;
-    if (fn instanceof Calls.CallTask) {
-      inner = ((Calls.CallTask) fn).inner();
-      wrapper = CALL;
-    } else if (fn instanceof Calls.StarCall) {
-      inner = ((Calls.StarCall) fn).inner();
-      wrapper = STAR;
-    }
+    Object inner = unwrap(fn);
+    int wrapper = wrapperOf(fn);
     MethodHandle writeReplace = WRITE_REPLACE.get(inner.getClass());
     if (writeReplace == null) {
       return null;
@@ -124,6 +148,11 @@ final class CapturedLambda {
     } catch (Throwable e) {
       return null; // a writeReplace does not throw; whatever it is, JDK serialization will say it
     }
+  }
+
+  /** How many captured values a batch of this template carries (template bytes only). */
+  static int capturedCount(byte[] template) {
+    return template.length < MAGIC.length + 4 ? -1 : (int) Buf.INT_VIEW.get(template, MAGIC.length);
   }
 
   /** Whether {@code functionBytes} are a template (else they are JDK-serialized). */
@@ -155,6 +184,8 @@ final class CapturedLambda {
     private final int captured;
 
     private Template(In in, ClassLoader loader, WireCodec codec) throws IOException, ReflectiveOperationException {
+      captured = in.readInt();
+      wrapper = in.readInt();
       String capturing = in.readString();
       fiClass = in.readString();
       fiMethod = in.readString();
@@ -164,8 +195,6 @@ final class CapturedLambda {
       implMethod = in.readString();
       implSignature = in.readString();
       instantiatedType = in.readString();
-      wrapper = in.readInt();
-      captured = in.readInt();
       if (wrapper < NONE || wrapper > STAR || captured < 0) {
         throw new IOException("corrupt lambda template");
       }

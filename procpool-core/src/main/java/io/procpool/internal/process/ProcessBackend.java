@@ -142,7 +142,7 @@ public final class ProcessBackend implements Backend {
   private final Map<FunctionBytes, Long> functionKeys = WorkerMain.lruMap(256);
   /** Encoded lambdas that capture nothing, by {@link Calls#statelessKey}: no serialization per call. */
   private final Map<Object, EncodedFunction> statelessFunctions = WorkerMain.lruMap(256);
-  /** Templates of capturing lambdas, by lambda class (and adapter); guarded by lock. */
+  /** Templates of lambdas ({@link CapturedLambda}), by lambda class (and adapter); guarded by lock. */
   private final Map<Object, EncodedFunction> lambdaTemplates = WorkerMain.lruMap(256);
   private int nextWorkerId;
   private long nextFunctionKey;
@@ -1142,7 +1142,7 @@ public final class ProcessBackend implements Backend {
         return;
       }
     }
-    EncodedFunction captured = capturedLambda(job.fn());
+    EncodedFunction captured = capturedLambda(job.fn(), job.singleItem());
     if (captured != null) {
       job.prepared(captured);
       return;
@@ -1173,20 +1173,38 @@ public final class ProcessBackend implements Backend {
   }
 
   /**
-   * {@code fn} as a lambda template plus its captured values, if it is a serializable lambda that
-   * captures values which all encode; else null (then it is JDK-serialized, which also names what
-   * cannot be serialized).
+   * {@code fn} as a lambda template ({@link CapturedLambda}): for a lambda that captures nothing,
+   * and for one whose captured values all encode in a job of one item ({@code applyAsync(() ->
+   * f(x))}, where a new lambda per call made JDK serialization the bottleneck). Else null: then it
+   * is JDK-serialized (which also names what cannot be serialized) and goes once per worker.
    */
-  private EncodedFunction capturedLambda(Object fn) {
+  private EncodedFunction capturedLambda(Object fn, boolean singleItem) {
+    Object shape = CapturedLambda.shapeOf(fn);
+    if (shape == null) {
+      return null;
+    }
+    EncodedFunction known;
+    synchronized (lock) {
+      known = lambdaTemplates.get(shape);
+    }
+    if (known != null && CapturedLambda.capturedCount(known.bytes) == 0) {
+      return known; // captures nothing: the same function for every call
+    }
     CapturedLambda.Split split = CapturedLambda.split(fn);
     if (split == null) {
+      return null;
+    }
+    Object[] captured = split.captured();
+    if (captured.length > 0 && !singleItem) {
+      // a job of several batches: its captured values (maybe a large table) go once per worker
+      // and are decoded once, inside the JDK-serialized function, not with every batch
       return null;
     }
     Buf values = new Buf(64);
     boolean[] failed = {false};
     codec.writeValues(
         values,
-        split.captured(),
+        captured,
         (i, e) -> {
           failed[0] = true;
           return WireCodec.SKIPPED;
@@ -1208,7 +1226,7 @@ public final class ProcessBackend implements Backend {
         }
       }
     }
-    return new EncodedFunction(template.key, template.bytes, values.toByteArray());
+    return captured.length == 0 ? template : new EncodedFunction(template.key, template.bytes, values.toByteArray());
   }
 
   /** Names the user's function (not procpool's adapter around it) and what in it cannot be serialized. */

@@ -12,7 +12,8 @@ final class Protocol {
   static final byte INIT = 1;
   /**
    * {@code long batchId, long fnKey, int fnLength (-1: the worker has it), fn bytes, [int length,
-   * captured values: only if the function is a lambda template, see CapturedLambda], values}.
+   * captured values: only if the function is a lambda template with captured values, see
+   * CapturedLambda], values}.
    */
   static final byte BATCH = 2;
   /** {@code long batchId}: interrupt the task thread if it runs that batch (soft timeout). */

@@ -85,6 +85,8 @@ public final class WorkerMain {
   private static final class FunctionEntry {
     final byte[] bytes;
     final boolean isTemplate;
+    /** A template's captured values per batch (0: none, and one function serves every batch). */
+    final int captured;
     SerializableFunction<Object, Object> decoded;
     CapturedLambda.Template template;
     Throwable failure;
@@ -92,6 +94,7 @@ public final class WorkerMain {
     FunctionEntry(byte[] bytes) {
       this.bytes = bytes;
       this.isTemplate = CapturedLambda.isTemplate(bytes);
+      this.captured = isTemplate ? CapturedLambda.capturedCount(bytes) : 0;
     }
   }
 
@@ -455,7 +458,7 @@ public final class WorkerMain {
     try {
       byte[] body = batch.frame.body;
       int at = batch.valuesAt;
-      if (entry != null && entry.isTemplate) {
+      if (entry != null && entry.isTemplate && entry.captured > 0) {
         int len = new In(body, at, 4).readInt();
         if (len < 0 || len > batch.frame.len - at - 4) {
           throw new IOException("corrupt captured values length " + len);
@@ -478,6 +481,10 @@ public final class WorkerMain {
           try {
             if (entry.isTemplate) {
               entry.template = CapturedLambda.Template.parse(entry.bytes, ClassLoader.getSystemClassLoader(), codec);
+              if (entry.captured == 0) {
+                entry.decoded = instantiate(entry.template, new Object[0]);
+                entry.template = null; // one function for every batch
+              }
             } else {
               @SuppressWarnings("unchecked")
               SerializableFunction<Object, Object> f = (SerializableFunction<Object, Object>) codec.decodeObject(entry.bytes);

@@ -94,10 +94,22 @@ class CapturedLambdaTest {
   }
 
   @Test
-  void whatCapturesNothingOrIsNotALambdaIsLeftToJdkSerialization() {
+  @SuppressWarnings("unchecked")
+  void aLambdaOrMethodReferenceThatCapturesNothingIsATemplateWithoutValues() throws Throwable {
     SerializableFunction<Integer, Integer> stateless = i -> i + 1;
-    assertThat(CapturedLambda.split(stateless)).isNull();
+    CapturedLambda.Split split = CapturedLambda.split(stateless);
+    assertThat(split.captured()).isEmpty();
+    assertThat(CapturedLambda.capturedCount(split.template())).isZero();
+    assertThat(((SerializableFunction<Integer, Integer>) rebuild(split)).apply(1)).isEqualTo(2);
+    SerializableFunction<String, Integer> ref = Integer::parseInt;
+    assertThat(CapturedLambda.shapeOf(ref)).isNotNull();
+    assertThat(((SerializableFunction<String, Integer>) rebuild(CapturedLambda.split(ref))).apply("12")).isEqualTo(12);
+  }
+
+  @Test
+  void whatIsNotALambdaIsLeftToJdkSerialization() {
     assertThat(CapturedLambda.split(new Point(1, 1))).isNull();
+    assertThat(CapturedLambda.shapeOf(new Point(1, 1))).isNull();
     assertThat(CapturedLambda.isTemplate(new byte[] {(byte) 0xAC, (byte) 0xED, 0, 5})).isFalse();
   }
 
