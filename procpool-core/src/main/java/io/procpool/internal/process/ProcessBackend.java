@@ -562,6 +562,11 @@ public final class ProcessBackend implements Backend {
               out.putInt(mark, (int) length);
             } catch (RuntimeException | OutOfMemoryError e) {
               out.truncate(mark); // this batch cannot be encoded: it fails, the others go on
+              // the mirror of the worker's function cache may have recorded a function this batch
+              // was to carry: forget it all (functions are sent again; the worker's LRU evicts
+              // what only it still holds before anything the mirror holds)
+              w.knownFunctions.clear();
+              w.lastFunctionKey = 0;
               b.fail(e);
               b = dispatcher.pollForPrefetch();
               continue;
@@ -576,7 +581,7 @@ public final class ProcessBackend implements Backend {
                 w.headSinceNanos = System.nanoTime();
                 w.interruptSent = false;
               }
-              w.inflight.put(b.id(), b);
+              w.inflight.add(b);
               w.idle(false, dispatcher);
               w.itemsSent += b.size();
               if (!failures.isEmpty()) {
@@ -610,13 +615,16 @@ public final class ProcessBackend implements Backend {
     EncodedFunction fn = (EncodedFunction) b.job().prepared();
     out.ensure(WireCodec.sizeHint(b.items()) + fn.bytes.length + (fn.captured == null ? 0 : fn.captured.length) + 36);
     out.writeLong(b.id()).writeLong(fn.key);
-    if (w.knownFunctions.get(fn.key) == null) {
+    // the mirror of the worker's LRU is touched only when the key changes: touching the most
+    // recent entry again changes neither LRU's order (and saved a boxed lookup per batch)
+    if (fn.key != w.lastFunctionKey && w.knownFunctions.get(fn.key) == null) {
       w.knownFunctions.put(fn.key, Boolean.TRUE);
       out.writeInt(fn.bytes.length);
       out.write(fn.bytes, 0, fn.bytes.length);
     } else {
       out.writeInt(-1);
     }
+    w.lastFunctionKey = fn.key;
     if (fn.captured != null) {
       out.writeInt(fn.captured.length);
       out.write(fn.captured, 0, fn.captured.length);
@@ -717,11 +725,14 @@ public final class ProcessBackend implements Backend {
     boolean timedOut;
     synchronized (w) {
       b = w.inflight.remove(id);
-      local = w.localFailures.remove(id);
+      local = w.localFailures.isEmpty() ? null : w.localFailures.remove(id);
       // declared timed out by the pool's clock, which also counts the time a result was held back
       // in the worker: the worker's own clock decides whether the batch really ran that long
-      timedOut = w.timedOut.remove(id) && (settings.taskTimeout == null || batchNanos >= settings.taskTimeout.toNanos());
-      w.revoking.remove(id); // asked back too late: it ran
+      timedOut = !w.timedOut.isEmpty() && w.timedOut.remove(id)
+          && (settings.taskTimeout == null || batchNanos >= settings.taskTimeout.toNanos());
+      if (!w.revoking.isEmpty()) {
+        w.revoking.remove(id); // asked back too late: it ran
+      }
       w.headSinceNanos = System.nanoTime();
       w.interruptSent = false;
       w.busyNanos += batchNanos;

@@ -3,7 +3,6 @@ package io.procpool.internal.process;
 import io.procpool.internal.Batch;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -29,6 +28,8 @@ final class WorkerHandle {
   final CompletableFuture<FrameChannel> connected = new CompletableFuture<>();
   /** Mirror of the worker's function cache (same capacity, same access order); writer thread only. */
   final Map<Long, Boolean> knownFunctions = WorkerMain.lruMap(WorkerMain.FUNCTION_CACHE);
+  /** The function key of the last batch sent (writer thread only; 0: none). */
+  long lastFunctionKey;
   final long launchedAtNanos = System.nanoTime();
   volatile long connectedAtNanos;
 
@@ -41,7 +42,7 @@ final class WorkerHandle {
   volatile Thread writer;
 
   // guarded by this
-  final LinkedHashMap<Long, Batch> inflight = new LinkedHashMap<>();
+  final Inflight inflight = new Inflight();
   final Map<Long, Map<Integer, Throwable>> localFailures = new HashMap<>();
   final java.util.Set<Long> timedOut = new java.util.HashSet<>();
   /** Batches asked back (REVOKE sent, no answer yet). */
@@ -87,7 +88,7 @@ final class WorkerHandle {
 
   /** The batch the worker is running (the oldest without a result), or null. */
   synchronized Batch running() {
-    return ready && !runningTaken && !leaving && !inflight.isEmpty() ? inflight.values().iterator().next() : null;
+    return ready && !runningTaken && !leaving && !inflight.isEmpty() ? inflight.first() : null;
   }
 
   /** Marks the worker dead and hands back what it held: [0] the running batch or null, [1..] the rest. */
@@ -97,7 +98,7 @@ final class WorkerHandle {
     idle(false, dispatcher);
     List<Batch> out = new ArrayList<>(inflight.size() + 1);
     out.add(running);
-    for (Batch b : inflight.values()) {
+    for (Batch b : inflight) {
       if (b != running) {
         out.add(b);
       }
@@ -138,7 +139,7 @@ final class WorkerHandle {
       return null;
     }
     Batch youngest = null;
-    for (Batch b : inflight.values()) {
+    for (Batch b : inflight) {
       if (!revoking.contains(b.id())) {
         youngest = b;
       }
