@@ -79,6 +79,9 @@ public abstract class AbstractPool implements Pool {
    * A caller waiting for a result spins first only while little work is outstanding (a round trip
    * then decides its latency); with many tasks queued, the CPU is better left to the pool.
    */
+  /** {@link #spinWorthwhile()} as one object for every result (not a new one per call). */
+  private final java.util.function.BooleanSupplier spinWorthwhile = this::spinWorthwhile;
+
   private boolean spinWorthwhile() {
     return dispatcher.outstandingApprox() <= processes;
   }
@@ -240,7 +243,7 @@ public abstract class AbstractPool implements Pool {
     Object[] input = materialize(items, mapInput);
     int cs = chunksize > 0 ? chunksize : defaultChunksize(input.length);
     AsyncResultImpl<Object> result =
-        new AsyncResultImpl<>(what, (Consumer) callback, errorCallback, callbacks, this::spinWorthwhile);
+        new AsyncResultImpl<>(what, (Consumer) callback, errorCallback, callbacks, spinWorthwhile);
     MapJob job = new MapJob(jobIds.incrementAndGet(), what, (SerializableFunction<Object, Object>) fn, input.length, false, result);
     if (input.length > 0) {
       prepareAndSubmit(job, input, cs);
@@ -366,7 +369,7 @@ public abstract class AbstractPool implements Pool {
       String what) {
     Require.notNull(fn, "fn");
     checkRunning();
-    AsyncResultImpl<Object> result = new AsyncResultImpl<>(what, (Consumer) callback, errorCallback, callbacks, this::spinWorthwhile);
+    AsyncResultImpl<Object> result = new AsyncResultImpl<>(what, (Consumer) callback, errorCallback, callbacks, spinWorthwhile);
     MapJob job = new MapJob(jobIds.incrementAndGet(), what, (SerializableFunction<Object, Object>) fn, 1, true, result);
     prepareAndSubmit(job, new Object[] {arg}, 1);
     return (AsyncResultImpl) result;

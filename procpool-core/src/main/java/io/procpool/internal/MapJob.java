@@ -36,6 +36,15 @@ final class MapJob extends Job {
 
   @Override
   void onBatch(Batch batch, Object[] values) {
+    if (single) { // apply / applyAsync: one item, one batch, completed once (Batch guarantees it)
+      Object v = values[0];
+      if (v instanceof Failure) {
+        result.fail(-1, ((Failure) v).cause());
+      } else {
+        result.succeed(v);
+      }
+      return;
+    }
     boolean done;
     synchronized (this) {
       System.arraycopy(values, 0, results, batch.start(), values.length);
