@@ -54,12 +54,17 @@ final class ImapIterator<R> extends Job implements ResultIterator<R> {
   /**
    * The consumer's side: the batch being handed out, from {@code headAt}, item by item without
    * the lock that the threads delivering results take (taking that lock per item made the
-   * consumer and the result readers contend: half the consumer's time went to waking them).
+   * consumer and the result readers contend: half the consumer's time went to waking them), and
+   * the batches taken with it ({@code taken}: every batch that is next in line when the consumer
+   * takes the lock, so that one-item batches do not cost a lock each).
    */
   private final ReentrantLock consumerLock = new ReentrantLock();
   // guarded by consumerLock (and only touched on the consuming thread)
   private Arrived head;
   private int headAt;
+  private final ArrayDeque<Arrived> taken = new ArrayDeque<>();
+  /** Items in {@code head} (from {@code headAt}) and {@code taken} not handed out yet. */
+  private int takenItems;
 
   /** One batch's results: item {@code start + i} has {@code results[i]}. */
   private static final class Arrived {
@@ -104,8 +109,7 @@ final class ImapIterator<R> extends Job implements ResultIterator<R> {
   void feed() {
     int want;
     int start;
-    Arrived h = head; // the consuming thread's own batch (or null, before the first next())
-    int inHead = h == null ? 0 : h.results.length - headAt;
+    int inHead = takenItems; // the consuming thread's own batches (0 before the first next())
     lock.lock();
     try {
       if (closed || inputDone || feeding) {
@@ -271,7 +275,7 @@ final class ImapIterator<R> extends Job implements ResultIterator<R> {
     }
     consumerLock.lock();
     try {
-      if (head != null) {
+      if (head != null || !taken.isEmpty()) {
         return true;
       }
       feed();
@@ -328,10 +332,15 @@ final class ImapIterator<R> extends Job implements ResultIterator<R> {
     while (true) {
       Require.state(!closed, "this iterator was closed");
       Arrived h = head;
+      if (h == null && !taken.isEmpty()) {
+        h = head = taken.pollFirst();
+        headAt = 0;
+      }
       if (h != null) {
         int i = headAt;
         Object value = h.results[i];
         h.results[i] = null;
+        takenItems--;
         if (++headAt == h.results.length) {
           head = null;
         }
@@ -343,9 +352,12 @@ final class ImapIterator<R> extends Job implements ResultIterator<R> {
         Require.state(!closed, "this iterator was closed");
         Arrived a = ordered ? byStart.remove(returned) : arrived.poll();
         if (a != null) {
-          returned += a.results.length;
-          head = a;
-          headAt = 0;
+          while (a != null) {
+            returned += a.results.length;
+            takenItems += a.results.length;
+            taken.addLast(a);
+            a = ordered ? (byStart.isEmpty() ? null : byStart.remove(returned)) : arrived.poll();
+          }
         } else if (returned == read && inputDone) {
           if (inputError != null) {
             Throwable t = inputError;
@@ -401,6 +413,8 @@ final class ImapIterator<R> extends Job implements ResultIterator<R> {
     if (consumerLock.tryLock()) { // else a consumer is inside next(): it sees closed and stops
       try {
         head = null;
+        taken.clear();
+        takenItems = 0;
       } finally {
         consumerLock.unlock();
       }
