@@ -162,7 +162,8 @@ public final class ProcessBackend implements Backend {
   /** Results taken from dead workers' result logs, by all pools of this JVM (tests read it). */
   static final java.util.concurrent.atomic.AtomicLong RESULTS_RECOVERED = new java.util.concurrent.atomic.AtomicLong();
   /** Names this pool's result-log files (random, not the token: the names are visible to all). */
-  private final String logPrefix = "procpool-" + HexFormat.of().formatHex(randomBytes(8));
+  private final String logPrefix =
+      ResultLog.PREFIX + ProcessHandle.current().pid() + "-" + HexFormat.of().formatHex(randomBytes(8));
   /** Result-log files not deleted yet (a worker's is deleted once it has mapped it). */
   private final Set<Path> logFiles = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private Path argfile;
@@ -195,6 +196,7 @@ public final class ProcessBackend implements Backend {
     scheduler = Executors.newSingleThreadScheduledExecutor(NamedThreads.daemon(poolName + "-scheduler"));
     try {
       openServer();
+      ResultLog.sweepOnce(ResultLog.directory(dir));
       writeArgfile();
       Thread acceptor = new Thread(this::acceptLoop, poolName + "-acceptor");
       acceptor.setDaemon(true);
@@ -351,6 +353,7 @@ public final class ProcessBackend implements Backend {
       lock.notifyAll();
     }
     if (stopping) {
+      deleteLog(logFile);
       destroyTree(p, true); // the pool began to stop while this worker was being launched
       try {
         p.waitFor(2, TimeUnit.SECONDS);
@@ -712,6 +715,7 @@ public final class ProcessBackend implements Backend {
     long batchNanos = in.readLong();
     int slowestIndex = in.readInt();
     long slowestNanos = in.readLong();
+    boolean interrupted = in.readByte() == 1;
     Object[] results;
     Exception decodeError = null;
     try {
@@ -727,9 +731,10 @@ public final class ProcessBackend implements Backend {
       b = w.inflight.remove(id);
       local = w.localFailures.isEmpty() ? null : w.localFailures.remove(id);
       // declared timed out by the pool's clock, which also counts the time a result was held back
-      // in the worker: the worker's own clock decides whether the batch really ran that long
+      // in the worker: a batch the interrupt reached timed out; one that had ended before it did
+      // timed out only if the worker's own clock says it ran that long
       timedOut = !w.timedOut.isEmpty() && w.timedOut.remove(id)
-          && (settings.taskTimeout == null || batchNanos >= settings.taskTimeout.toNanos());
+          && (interrupted || settings.taskTimeout == null || batchNanos >= settings.taskTimeout.toNanos());
       if (!w.revoking.isEmpty()) {
         w.revoking.remove(id); // asked back too late: it ran
       }

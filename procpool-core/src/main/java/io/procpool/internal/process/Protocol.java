@@ -29,7 +29,8 @@ final class Protocol {
   /** {@code byte ok, [failure value if not ok]}: the initializer ran. */
   static final byte READY = 11;
   /**
-   * {@code long batchId, long batchNanos, int slowestItem, long slowestItemNanos, values}. A worker runs batches in arrival order without gaps, so the
+   * {@code long batchId, long batchNanos, int slowestItem, long slowestItemNanos, byte interrupted
+   * (1: the pool's INTERRUPT reached this batch), values}. A worker runs batches in arrival order without gaps, so the
    * pool knows that the oldest batch without a result is the one running.
    */
   static final byte RESULT = 13;

@@ -80,6 +80,7 @@ final class ResultLog {
         return null;
       }
       MappedByteBuffer m = ch.map(FileChannel.MapMode.READ_WRITE, 0, FILE_SIZE);
+      Files.deleteIfExists(file); // both mappings outlive the name: nothing is left if a JVM dies
       if ((int) INT.getAcquire(m, 0) != MAGIC) {
         return null;
       }
@@ -199,6 +200,37 @@ final class ResultLog {
       at += 4 + length;
     }
     return out;
+  }
+
+  /** Names of log files: {@code procpool-<pool pid>-<random>-w<worker id>}. */
+  static final String PREFIX = "procpool-";
+
+  private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("procpool-(\\d+)-[0-9a-f]{16}-w\\d+");
+  private static final java.util.concurrent.atomic.AtomicBoolean SWEPT = new java.util.concurrent.atomic.AtomicBoolean();
+
+  /**
+   * Once per JVM: deletes log files in {@code dir} left by pools whose JVM is gone (killed between
+   * creating a worker's file and the worker mapping it, normally ~100 ms). Files of live JVMs and
+   * files this user cannot delete are left alone.
+   */
+  static void sweepOnce(Path dir) {
+    if (SWEPT.compareAndSet(false, true)) {
+      sweep(dir);
+    }
+  }
+
+  /** Deletes the log files in {@code dir} whose pool's JVM is not alive (see {@link #sweepOnce}). */
+  static void sweep(Path dir) {
+    try (java.nio.file.DirectoryStream<Path> files = Files.newDirectoryStream(dir, PREFIX + "*")) {
+      for (Path f : files) {
+        java.util.regex.Matcher m = NAME.matcher(f.getFileName().toString());
+        if (m.matches() && !ProcessHandle.of(Long.parseLong(m.group(1))).map(ProcessHandle::isAlive).orElse(false)) {
+          Files.deleteIfExists(f);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // best effort: a few stale 256 KiB files
+    }
   }
 
   /** Where the pool puts a worker's log: {@code /dev/shm} if it is a writable directory, else {@code fallback}. */

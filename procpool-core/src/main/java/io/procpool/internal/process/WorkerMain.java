@@ -56,6 +56,8 @@ public final class WorkerMain {
   private final byte[] initializer;
   private volatile Thread taskThread;
   private volatile long currentBatch = -1;
+  /** The last batch the pool's INTERRUPT reached while it ran (its result says so). */
+  private volatile long interruptedBatch = -1;
   private volatile boolean leaving;
   /** The slowest item of the last batch (task thread only). */
   private int slowestIndex;
@@ -254,6 +256,7 @@ public final class WorkerMain {
             }
             synchronized (interruptLock) {
               if (inUserCode && currentBatch == id) {
+                interruptedBatch = id;
                 taskThread.interrupt();
               }
             }
@@ -335,7 +338,8 @@ public final class WorkerMain {
           retire = heapAboveLimit();
         }
         Buf out = Buf.splicing(256 + WireCodec.sizeHint(results));
-        out.writeLong(batch.batchId).writeLong(batchNanos).writeInt(slowestIndex).writeLong(slowestNanos);
+        out.writeLong(batch.batchId).writeLong(batchNanos).writeInt(slowestIndex).writeLong(slowestNanos)
+            .writeByte(interruptedBatch == batch.batchId ? 1 : 0);
         codec.writeValues(out, results, (i, e) -> new Failure(resultError(e)));
         sendResult(out, batchNanos, retire != null);
         ACTIVITY.finished();

@@ -84,6 +84,31 @@ class HeldResultsTest {
   }
 
   @Test
+  void staleLogFilesOfDeadJvmsAreSweptAndOthersKept() throws Exception {
+    Process gone = new ProcessBuilder("true").start();
+    gone.waitFor(); // reaped by this JVM: its pid is not alive
+    Path dead = tmp.resolve("procpool-" + gone.pid() + "-0123456789abcdef-w1");
+    Path live = tmp.resolve("procpool-" + ProcessHandle.current().pid() + "-0123456789abcdef-w2");
+    Path other = tmp.resolve("procpool-notes.txt");
+    for (Path p : List.of(dead, live, other)) {
+      Files.writeString(p, "x");
+    }
+    ResultLog.sweep(tmp);
+    assertThat(dead).doesNotExist();
+    assertThat(live).exists();
+    assertThat(other).exists();
+  }
+
+  /** Result-log files of this JVM's pools (none once every pool has closed or its workers mapped them). */
+  static List<Path> ourLogFiles() throws IOException {
+    Path dir = ResultLog.directory(Path.of(System.getProperty("java.io.tmpdir")));
+    try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+      String mine = ResultLog.PREFIX + ProcessHandle.current().pid() + "-";
+      return files.filter(p -> p.getFileName().toString().startsWith(mine)).collect(Collectors.toList());
+    }
+  }
+
+  @Test
   void aCorruptLogYieldsTheFramesBeforeTheDamage() {
     ByteBuffer map = ByteBuffer.allocateDirect(ResultLog.FILE_SIZE);
     ResultLog log = ResultLog.over(map);
@@ -146,6 +171,7 @@ class HeldResultsTest {
           .isGreaterThan(recoveredBefore);
     }
     await().atMost(Duration.ofSeconds(10)).until(() -> Processes.alive(pids).isEmpty());
+    await().atMost(Duration.ofSeconds(10)).until(() -> ourLogFiles().isEmpty());
   }
 
   /**
