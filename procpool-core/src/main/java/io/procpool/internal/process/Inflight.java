@@ -36,6 +36,16 @@ final class Inflight implements Iterable<Batch> {
     return null;
   }
 
+  /** Whether a batch with this id is held. */
+  boolean contains(long id) {
+    for (Batch b : batches) {
+      if (b.id() == id) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** The oldest batch, or null. */
   Batch first() {
     return batches.peekFirst();

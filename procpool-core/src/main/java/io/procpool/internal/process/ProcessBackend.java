@@ -881,6 +881,7 @@ public final class ProcessBackend implements Backend {
           // held back: only then is it certain which batch was running
           kill = running;
           w.killedForTimeout = true;
+          w.timeoutKillBatch = running.id();
           w.idle(false, dispatcher);
           w.dead = true; // no new batches
         }
@@ -928,6 +929,13 @@ public final class ProcessBackend implements Backend {
     }
     recoverHeldResults(w);
     deleteLog(w.resultLogFile);
+    synchronized (w) {
+      if (w.killedForTimeout && !w.inflight.contains(w.timeoutKillBatch)) {
+        // the batch the pool killed for ended after all (its result came in the meantime): what
+        // is left did not run past the timeout, so it goes to other workers as never started
+        w.runningTaken = true;
+      }
+    }
     List<Batch> held = w.takeAllOnDeath(dispatcher);
     Thread writer = w.writer;
     if (writer != null) {

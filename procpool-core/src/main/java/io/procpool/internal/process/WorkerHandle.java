@@ -58,6 +58,8 @@ final class WorkerHandle {
   boolean dead;
   /** The pool killed the worker for running past the task timeout: its running batch timed out. */
   boolean killedForTimeout;
+  /** The batch that ran past the timeout when the pool decided to kill the worker. */
+  long timeoutKillBatch = -1;
   boolean leaving;
   String leaveReason;
   String exitNote;
