@@ -70,11 +70,6 @@ final class CapturedLambda {
     return WRITE_REPLACE.get(inner.getClass()) == null ? null : List.of(wrapperOf(fn), inner.getClass());
   }
 
-  /** Whether a lambda of this {@link #shapeOf shape} captures nothing (one function serves every call). */
-  static boolean capturesNothing(Object shape) {
-    return ((Class<?>) ((List<?>) shape).get(1)).getDeclaredFields().length == 0;
-  }
-
   private static int wrapperOf(Object fn) {
     return fn instanceof Calls.CallTask ? CALL : fn instanceof Calls.StarCall ? STAR : NONE;
   }

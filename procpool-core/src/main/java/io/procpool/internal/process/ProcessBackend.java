@@ -1238,15 +1238,15 @@ public final class ProcessBackend implements Backend {
     }
     EncodedFunction template;
     synchronized (lock) {
-      template = lambdaTemplates.get(split.shape);
+      template = lambdaTemplates.get(shape);
     }
     if (template == null) {
       byte[] bytes = split.template();
       synchronized (lock) {
-        template = lambdaTemplates.get(split.shape);
+        template = lambdaTemplates.get(shape);
         if (template == null) {
           template = new EncodedFunction(++nextFunctionKey, bytes, null);
-          lambdaTemplates.put(split.shape, template);
+          lambdaTemplates.put(shape, template);
         }
       }
     }
