@@ -108,7 +108,7 @@ final class Buf extends OutputStream {
    */
   void truncate(int mark) {
     n = mark;
-    while (splices > 0 && (mark == 0 || splicedAt[splices - 1] > mark)) {
+    while (splices > 0 && splicedAt[splices - 1] > mark) {
       splices--;
       splicedBytes -= spliced[splices].length;
       spliced[splices] = null;

@@ -158,27 +158,10 @@ final class FrameChannel implements AutoCloseable {
   }
 
   /** Writes one frame whose body is {@code body[0..len)}; blocks until written. */
-  void write(byte type, byte[] body, int len) throws IOException {
-    write(type, body, len, null, 0);
-  }
-
-  /** Writes one frame whose body is {@code body[0..len)} followed by {@code tail[0..tailLen)}. */
-  synchronized void write(byte type, byte[] body, int len, byte[] tail, int tailLen) throws IOException {
+  synchronized void write(byte type, byte[] body, int len) throws IOException {
     header.clear();
-    header.putInt(1 + len + tailLen).put(type).flip();
-    ByteBuffer b = ByteBuffer.wrap(body, 0, len);
-    if (tail == null) {
-      ByteBuffer[] all = {header, b};
-      while (b.hasRemaining() || header.hasRemaining()) {
-        writeSome(all);
-      }
-    } else {
-      ByteBuffer t = ByteBuffer.wrap(tail, 0, tailLen);
-      ByteBuffer[] all = {header, b, t};
-      while (header.hasRemaining() || b.hasRemaining() || t.hasRemaining()) {
-        writeSome(all);
-      }
-    }
+    header.putInt(1 + len).put(type).flip();
+    writeAll(new ByteBuffer[] {header, ByteBuffer.wrap(body, 0, len)});
   }
 
   /**
@@ -201,13 +184,18 @@ final class FrameChannel implements AutoCloseable {
 
   /** Writes complete frames (each with its length and type) that the caller built in {@code frames}. */
   synchronized void writeFrames(Buf frames) throws IOException {
-    if (!frames.hasSplices()) {
-      writeFrames(frames.array(), frames.size());
-    } else {
-      writeAll(frames.segments());
-    }
+    writeAll(frames.segments());
   }
 
+  /**
+   * Writes bytes that already hold complete frames (a direct buffer is written without a copy);
+   * blocks until written. Advances {@code frames}' position.
+   */
+  synchronized void writeRaw(ByteBuffer frames) throws IOException {
+    writeAll(new ByteBuffer[] {frames});
+  }
+
+  /** Writes everything {@code bufs} hold, in order, waiting (polling mode) while the socket is full. */
   private void writeAll(ByteBuffer[] bufs) throws IOException {
     int first = 0;
     while (first < bufs.length) {
@@ -216,25 +204,6 @@ final class FrameChannel implements AutoCloseable {
         continue;
       }
       writeSome(first == 0 ? bufs : java.util.Arrays.copyOfRange(bufs, first, bufs.length));
-    }
-  }
-
-  /** Writes complete frames (each with its length and type) that the caller built in one buffer. */
-  synchronized void writeFrames(byte[] frames, int len) throws IOException {
-    ByteBuffer[] b = {ByteBuffer.wrap(frames, 0, len)};
-    while (b[0].hasRemaining()) {
-      writeSome(b);
-    }
-  }
-
-  /**
-   * Writes bytes that already hold complete frames (a direct buffer is written without a copy);
-   * blocks until written. Advances {@code frames}' position.
-   */
-  synchronized void writeRaw(ByteBuffer frames) throws IOException {
-    ByteBuffer[] b = {frames};
-    while (frames.hasRemaining()) {
-      writeSome(b);
     }
   }
 
