@@ -19,8 +19,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * The job and iterator of {@code imap} and {@code imapUnordered}.
  *
  * <p>Backpressure: the input is read on the consumer's thread (in {@code imap} itself and in
- * {@code hasNext}/{@code next}), never more than {@code lookahead} items beyond what the consumer
- * has taken. The input is read outside the lock, so a slow input never blocks the threads that
+ * {@code hasNext}/{@code next}), never more than the window's items beyond what the consumer
+ * has taken. The window starts at {@code lookahead} items; each time the consumer waits for a
+ * result and it comes within {@link #QUICK_WAIT_NANOS} (the workers keep up, the window is what
+ * limits), it doubles, up to {@code AbstractPool.LOOKAHEAD_GROWTH} times its start and never beyond
+ * {@code byteBudget} of encoded input (as the backend reports through {@link #noteEncoded}; a
+ * backend that encodes nothing never grows it). The input is read outside the lock, so a slow input never blocks the threads that
  * deliver results. An exception of the input's iterator is kept at its position and thrown by
  * {@code next()} once the items read before it have been returned; as in Python, the items of the
  * incomplete chunk being filled when it failed are not run.
@@ -31,6 +35,9 @@ final class ImapIterator<R> extends Job implements ResultIterator<R> {
   private final int chunksize;
   private final boolean ordered;
   private final int lookahead;
+  private final long byteBudget;
+  /** The largest bytes per item of a batch sent so far (0: none reported). */
+  private volatile long maxBytesPerItem;
   private final Function<Object, Object> mapInput;
 
   private final ReentrantLock lock = new ReentrantLock();
@@ -38,6 +45,8 @@ final class ImapIterator<R> extends Job implements ResultIterator<R> {
   // guarded by lock
   private int read;
   private int returned;
+  /** Items the consumer may be ahead by; grows from {@code lookahead}, see the class comment. */
+  private int window;
   private boolean inputDone;
   private boolean feeding;
   private Throwable inputError;
@@ -66,6 +75,9 @@ final class ImapIterator<R> extends Job implements ResultIterator<R> {
   /** Items in {@code head} (from {@code headAt}) and {@code taken} not handed out yet. */
   private int takenItems;
 
+  /** A wait for a result shorter than this means the workers keep up: the window may grow. */
+  static final long QUICK_WAIT_NANOS = 2_000_000;
+
   /** One batch's results: item {@code start + i} has {@code results[i]}. */
   private static final class Arrived {
     final int start;
@@ -90,6 +102,7 @@ final class ImapIterator<R> extends Job implements ResultIterator<R> {
       int chunksize,
       boolean ordered,
       int lookahead,
+      long byteBudget,
       Function<Object, Object> mapInput) {
     super(id, ordered ? "imap" : "imapUnordered", fn);
     this.pool = pool;
@@ -97,6 +110,8 @@ final class ImapIterator<R> extends Job implements ResultIterator<R> {
     this.chunksize = chunksize;
     this.ordered = ordered;
     this.lookahead = Math.max(lookahead, chunksize);
+    this.window = this.lookahead;
+    this.byteBudget = byteBudget;
     this.mapInput = mapInput;
   }
 
@@ -116,8 +131,8 @@ final class ImapIterator<R> extends Job implements ResultIterator<R> {
         return;
       }
       int outstanding = read - returned + inHead;
-      want = lookahead - outstanding;
-      if (outstanding > 0 && (want < chunksize || outstanding > lookahead / 2)) {
+      want = window - outstanding;
+      if (outstanding > 0 && (want < chunksize || outstanding > window / 2)) {
         return;
       }
       want = Math.max(want, chunksize);
@@ -375,14 +390,40 @@ final class ImapIterator<R> extends Job implements ResultIterator<R> {
           if (wait <= 0) {
             throw new TimeoutException("no result of imap arrived in time");
           }
+          long waitStart = System.nanoTime();
           if (wait == Long.MAX_VALUE) {
             changed.await();
           } else {
             changed.awaitNanos(wait);
           }
+          if (System.nanoTime() - waitStart < QUICK_WAIT_NANOS) {
+            grow();
+          }
         }
       } finally {
         lock.unlock();
+      }
+    }
+  }
+
+  /** Doubles the window if the bounds allow; under lock. */
+  private void grow() {
+    long perItem = maxBytesPerItem;
+    if (perItem <= 0 || window >= Integer.MAX_VALUE / 2) {
+      return;
+    }
+    long bound = Math.min((long) lookahead * AbstractPool.LOOKAHEAD_GROWTH, byteBudget / perItem);
+    window = (int) Math.max(window, Math.min((long) window * 2, bound));
+  }
+
+  @Override
+  public void noteEncoded(int items, long bytes) {
+    if (items > 0) {
+      long perItem = Math.max(1, bytes / items);
+      if (perItem > maxBytesPerItem) {
+        synchronized (this) {
+          maxBytesPerItem = Math.max(maxBytesPerItem, perItem);
+        }
       }
     }
   }

@@ -70,6 +70,12 @@ public abstract class Job {
   }
 
   /**
+   * Tells the job how many bytes a batch of {@code items} of its items took on the wire; called by
+   * a backend that encodes batches, on its own thread, once per batch sent. The default ignores it.
+   */
+  public void noteEncoded(int items, long bytes) {}
+
+  /**
    * Receives the outcome of every item of one batch, exactly once per batch: {@code results[i]} is
    * the value for item {@code batch.start() + i}, or a {@link Failure}. Called on a backend thread;
    * must not block.

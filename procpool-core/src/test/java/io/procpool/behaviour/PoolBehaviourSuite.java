@@ -545,8 +545,8 @@ abstract class PoolBehaviourSuite extends PoolContractSuite {
 
   /**
    * #37 test_imap_and_imap_unordered_when_buffer_is_full: with an endless input, the pool does not
-   * read ahead without bound (8 chunks or 256 items per worker, whichever is more), and stops
-   * reading when closed.
+   * read ahead without bound (8 chunks or 256 items per worker, whichever is more, grown at most
+   * 16 times while results come back quickly), and stops reading when closed.
    */
   @Test
   void test_imap_and_imap_unordered_when_buffer_is_full() {
@@ -564,8 +564,9 @@ abstract class PoolBehaviourSuite extends PoolContractSuite {
             return pulled.getAndIncrement();
           }
         };
-        // the documented bound: max(8 chunks, 256 items) per worker beyond what was taken
-        int bound = 10 + pool.processes() * Math.max(8 * chunksize, 256);
+        // the documented bound: max(8 chunks, 256 items) per worker beyond what was taken, grown
+        // at most 16 times
+        int bound = 10 + 16 * pool.processes() * Math.max(8 * chunksize, 256);
         ResultIterator<Integer> it =
             ordered ? pool.imap(Fixtures::sqr, endless, chunksize) : pool.imapUnordered(Fixtures::sqr, endless, chunksize);
         try (it) {

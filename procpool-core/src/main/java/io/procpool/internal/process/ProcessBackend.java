@@ -563,6 +563,7 @@ public final class ProcessBackend implements Backend {
                     "the batch's items take " + length + " bytes, more than a procpool message can carry (2 GiB): use a smaller chunksize");
               }
               out.putInt(mark, (int) length);
+              b.job().noteEncoded(b.size(), length);
             } catch (RuntimeException | OutOfMemoryError e) {
               out.truncate(mark); // this batch cannot be encoded: it fails, the others go on
               // the mirror of the worker's function cache may have recorded a function this batch
