@@ -123,21 +123,25 @@ def section(folder):
                   "timed runs each (the spread of the 16-worker runs is the noise of 16 JVMs on the cores). Pool start: `build()` until every worker is ready, once per size." % (
                       "{:,}".format(nb) if nb else "?", "{:,}".format(ns) if ns else "?",
                       len((big or {}).get("samples") or [])), "",
-                  "| workers | pool start | map, default chunks (items/s) | vs 1 worker | map, chunksize 1 (items/s) | vs 1 worker |",
-                  "|---|---|---|---|---|---|"]
+                  "| workers | pool start | map, default chunks (items/s) | vs 1 worker | map, chunksize 1 (items/s) | vs 1 worker "
+                  "| chunksize 1, workers with C1 only (items/s) | vs 1 worker |",
+                  "|---|---|---|---|---|---|---|---|"]
         b1 = find(rows, "SCALE-workers", "map_default_chunks", "items_per_s", procs=procs[0])
         s1 = find(rows, "SCALE-workers", "map_chunksize_1", "items_per_s", procs=procs[0])
+        c1 = find(rows, "SCALE-workers", "map_chunksize_1_c1_workers", "items_per_s", procs=procs[0])
         for p in procs:
             st = find(rows, "SCALE-workers", "pool_start", "seconds", procs=p)
             b = find(rows, "SCALE-workers", "map_default_chunks", "items_per_s", procs=p)
             s = find(rows, "SCALE-workers", "map_chunksize_1", "items_per_s", procs=p)
+            c = find(rows, "SCALE-workers", "map_chunksize_1_c1_workers", "items_per_s", procs=p)
 
             def rel_to(x, base):
                 if not x or not base or not base.get("median"):
                     return "–"
                 return "%.2f×" % (x["median"] / base["median"])
-            lines.append("| %d | %s | %s | %s | %s | %s |" % (
-                p, ("%.0f ms" % (st["median"] * 1000)) if st else "–", cell(b), rel_to(b, b1), cell(s), rel_to(s, s1)))
+            lines.append("| %d | %s | %s | %s | %s | %s | %s | %s |" % (
+                p, ("%.0f ms" % (st["median"] * 1000)) if st else "–", cell(b), rel_to(b, b1), cell(s), rel_to(s, s1),
+                cell(c), rel_to(c, c1)))
         lines.append("")
 
     # ---- items
@@ -169,7 +173,8 @@ def section(folder):
 
     # ---- reading
     notes = []
-    for variant, label in (("map_default_chunks", "default chunks"), ("map_chunksize_1", "chunk size 1")):
+    for variant, label in (("map_default_chunks", "default chunks"), ("map_chunksize_1", "chunk size 1"),
+                           ("map_chunksize_1_c1_workers", "chunk size 1 on workers with C1 only")):
         pts = [(p, find(rows, "SCALE-workers", variant, "items_per_s", procs=p)) for p in procs]
         pts = [(p, r) for p, r in pts if r and r.get("median")]
         if len(pts) >= 2:

@@ -199,8 +199,26 @@ final class Scale {
         pool.close();
         pool.join();
       }
+      // the same one-item map on workers that compile with C1 only: with many JVMs on few CPUs,
+      // their C2 compilations are most of the CPU time in the first minute (see BENCHMARKS.md)
+      try (ProcessPool c1 = ProcessPool.builder().processes(procs).jvmOptions(C1_ONLY).build()) {
+        double[] rates = new double[repeats];
+        c1.map(Work::square, small, 1); // warm-up, as above
+        c1.map(Work::square, small, 1);
+        for (int i = 0; i < repeats; i++) {
+          long t = System.nanoTime();
+          List<Long> r = c1.map(Work::square, small, 1);
+          rates[i] = nSmall / Scenarios.secondsSince(t);
+          checkSquares(r, nSmall);
+        }
+        emit("SCALE-workers", "map_chunksize_1_c1_workers", procs,
+            Json.obj().with("n_items", nSmall).with("chunksize", 1).with("jvm_options", List.of(C1_ONLY)),
+            "items_per_s", rates, 1);
+      }
     }
   }
+
+  private static final String C1_ONLY = "-XX:TieredStopAtLevel=1";
 
   private static void checkSquares(List<Long> r, long n) {
     Scenarios.check(r.size() == n, "size " + r.size() + " != " + n);
