@@ -18,6 +18,11 @@ class ImapLookaheadTest {
 
   /** An endless input of {@code size}-byte arrays that counts what was read. */
   private static Iterable<byte[]> endless(AtomicInteger pulled, int size) {
+    return endless(pulled, size, Integer.MAX_VALUE, size);
+  }
+
+  /** As above, with items of {@code laterSize} bytes from index {@code from} on. */
+  private static Iterable<byte[]> endless(AtomicInteger pulled, int size, int from, int laterSize) {
     return () -> new Iterator<>() {
       @Override
       public boolean hasNext() {
@@ -26,8 +31,9 @@ class ImapLookaheadTest {
 
       @Override
       public byte[] next() {
-        byte[] b = new byte[size];
-        b[0] = (byte) pulled.getAndIncrement();
+        int i = pulled.getAndIncrement();
+        byte[] b = new byte[i < from ? size : laterSize];
+        b[0] = (byte) i;
         return b;
       }
     };
@@ -67,5 +73,32 @@ class ImapLookaheadTest {
       }
     }
     assertThat(maxAhead).as("items read ahead of the consumer").isLessThanOrEqualTo(BASE_PER_WORKER);
+  }
+
+  /**
+   * Items are read before their size is known: up to the grown window (16 x 256 here) of large
+   * items is read at once, then the window falls back within the byte budget (8 MiB is 256 items
+   * of 32 KiB: the window's start).
+   */
+  @Test
+  void aWindowGrownOnSmallItemsShrinksWhenItemsGetLarge() {
+    AtomicInteger pulled = new AtomicInteger();
+    int switchAt = 20_000;
+    int maxAheadBefore = 0;
+    int maxAheadAfter = 0;
+    try (ProcessPool pool = ProcessPool.create(1);
+        ResultIterator<Integer> it = pool.imap(ImapLookaheadTest::length, endless(pulled, 8, switchAt, 32 * 1024))) {
+      for (int taken = 1; taken <= switchAt + 6_000; taken++) {
+        assertThat(it.next()).isEqualTo(taken <= switchAt ? 8 : 32 * 1024);
+        int ahead = pulled.get() - taken;
+        if (taken < switchAt) {
+          maxAheadBefore = Math.max(maxAheadBefore, ahead);
+        } else if (taken > switchAt + 5_000) { // what was read before the large items came is used up
+          maxAheadAfter = Math.max(maxAheadAfter, ahead);
+        }
+      }
+    }
+    assertThat(maxAheadBefore).as("read ahead while items were small").isGreaterThan(BASE_PER_WORKER);
+    assertThat(maxAheadAfter).as("read ahead once items are large").isLessThanOrEqualTo(BASE_PER_WORKER);
   }
 }

@@ -24,8 +24,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * result and it comes within {@link #QUICK_WAIT_NANOS} (the workers keep up, the window is what
  * limits), it doubles, up to {@code AbstractPool.LOOKAHEAD_GROWTH} times its start and never beyond
  * {@code byteBudget} of encoded input (as the backend reports through {@link #noteEncoded}; a
- * backend that encodes nothing never grows it). The input is read outside the lock, so a slow input never blocks the threads that
- * deliver results. An exception of the input's iterator is kept at its position and thrown by
+ * backend that encodes nothing never grows it). Larger items reported later shrink it back
+ * within the budget. The input is read outside the lock, so a slow input never blocks the
+ * threads that deliver results. An exception of the input's iterator is kept at its position and thrown by
  * {@code next()} once the items read before it have been returned; as in Python, the items of the
  * incomplete chunk being filled when it failed are not run.
  */
@@ -131,8 +132,9 @@ final class ImapIterator<R> extends Job implements ResultIterator<R> {
         return;
       }
       int outstanding = read - returned + inHead;
-      want = window - outstanding;
-      if (outstanding > 0 && (want < chunksize || outstanding > window / 2)) {
+      int limit = window();
+      want = limit - outstanding;
+      if (outstanding > 0 && (want < chunksize || outstanding > limit / 2)) {
         return;
       }
       want = Math.max(want, chunksize);
@@ -404,6 +406,15 @@ final class ImapIterator<R> extends Job implements ResultIterator<R> {
         lock.unlock();
       }
     }
+  }
+
+  /** The window as the byte budget allows it now (items may have grown since it did); under lock. */
+  private int window() {
+    long perItem = maxBytesPerItem;
+    if (window == lookahead || perItem <= 0) {
+      return window;
+    }
+    return (int) Math.max(lookahead, Math.min(window, byteBudget / perItem));
   }
 
   /** Doubles the window if the bounds allow; under lock. */

@@ -66,6 +66,36 @@ final class Buf extends OutputStream {
     return splices > 0;
   }
 
+  /** How many arrays are spliced in so far (an index for {@link #splicedAt} and {@link #spliced}). */
+  int splices() {
+    return splices;
+  }
+
+  /** Where, among this buffer's own bytes, spliced array {@code i} goes. */
+  int splicedAt(int i) {
+    return splicedAt[i];
+  }
+
+  /** The length of spliced array {@code i}. */
+  int splicedLength(int i) {
+    return spliced[i].length;
+  }
+
+  /**
+   * Inserts {@code bytes} at position {@code at} of this buffer's own bytes, moving what follows;
+   * spliced arrays from index {@code firstMoved} on move with it (they all lie beyond {@code at}),
+   * those before it stay where they are.
+   */
+  void insert(int at, byte[] bytes, int firstMoved) {
+    ensure(bytes.length);
+    System.arraycopy(a, at, a, at + bytes.length, n - at);
+    System.arraycopy(bytes, 0, a, at, bytes.length);
+    n += bytes.length;
+    for (int i = firstMoved; i < splices; i++) {
+      splicedAt[i] += bytes.length;
+    }
+  }
+
   /** Bytes of content: this buffer's own plus the spliced arrays'. */
   long contentSize() {
     return n + splicedBytes;

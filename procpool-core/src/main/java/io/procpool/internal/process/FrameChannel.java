@@ -41,22 +41,38 @@ final class FrameChannel implements AutoCloseable {
     long beforeWait(long proposedMillis) throws IOException;
   }
 
-  /** A received frame: its type and body. */
+  /**
+   * A received frame: its type and body. A frame announced by {@link Protocol#BLOBS} has its large
+   * byte arrays apart: {@code blobs[i]} stood at {@code blobAt[i]} of {@code body}.
+   */
   static final class Frame {
     final byte type;
     final byte[] body;
     final int off;
     final int len;
+    private final byte[][] blobs;
+    private final int[] blobAt;
 
     Frame(byte type, byte[] body, int off, int len) {
+      this(type, body, off, len, null, null);
+    }
+
+    Frame(byte type, byte[] body, int off, int len, byte[][] blobs, int[] blobAt) {
       this.type = type;
       this.body = body;
       this.off = off;
       this.len = len;
+      this.blobs = blobs;
+      this.blobAt = blobAt;
     }
 
     In reader() {
-      return new In(body, off, len);
+      return new In(body, off, len, blobs, blobAt);
+    }
+
+    /** A reader of {@code len} bytes of the body from array index {@code from}. */
+    In slice(int from, int len) {
+      return new In(body, from, len, blobs, blobAt);
     }
   }
 
@@ -176,10 +192,35 @@ final class FrameChannel implements AutoCloseable {
     header.clear();
     header.putInt((int) length).put(type).flip();
     ByteBuffer[] segments = body.segments();
-    ByteBuffer[] all = new ByteBuffer[segments.length + 1];
-    all[0] = header;
-    System.arraycopy(segments, 0, all, 1, segments.length);
+    int lead = body.hasSplices() ? 2 : 1;
+    ByteBuffer[] all = new ByteBuffer[segments.length + lead];
+    if (lead == 2) {
+      all[0] = ByteBuffer.wrap(blobTable(body)); // the reader puts the spliced arrays apart
+    }
+    all[lead - 1] = header;
+    System.arraycopy(segments, 0, all, lead, segments.length);
     writeAll(all);
+  }
+
+  /**
+   * A complete {@link Protocol#BLOBS} frame for a frame whose body is {@code body}, announcing its
+   * spliced arrays from splice {@code firstSplice} on; {@code bodyStart} is where the body begins
+   * among {@code body}'s own bytes.
+   */
+  static byte[] blobTable(Buf body, int bodyStart, int firstSplice) {
+    int count = body.splices() - firstSplice;
+    Buf table = new Buf(9 + 8 * count);
+    table.writeInt(1 + 4 + 8 * count).writeByte(Protocol.BLOBS).writeInt(count);
+    long before = 0; // spliced bytes of this frame ahead of the current one
+    for (int i = firstSplice; i < body.splices(); i++) {
+      table.writeInt((int) (body.splicedAt(i) - bodyStart + before)).writeInt(body.splicedLength(i));
+      before += body.splicedLength(i);
+    }
+    return table.toByteArray();
+  }
+
+  private static byte[] blobTable(Buf body) {
+    return blobTable(body, 0, 0);
   }
 
   /** Writes complete frames (each with its length and type) that the caller built in {@code frames}. */
@@ -246,27 +287,99 @@ final class FrameChannel implements AutoCloseable {
       throw new IOException("corrupt procpool frame length " + length);
     }
     byte type = in.get();
-    int bodyLen = length - 1;
-    byte[] body;
-    if (!transientBody || bodyLen > MAX_REUSED) {
-      body = new byte[bodyLen];
-    } else {
-      if (reusable.length < bodyLen) {
-        reusable = new byte[Math.min(MAX_REUSED, Math.max(bodyLen, 2 * reusable.length))];
-      }
-      body = reusable;
+    if (type == Protocol.BLOBS) {
+      return readWithBlobs(length - 1, maxLength, transientBody);
     }
-    int got = Math.min(in.remaining(), bodyLen);
-    in.get(body, 0, got);
-    if (got < bodyLen) {
-      ByteBuffer rest = ByteBuffer.wrap(body, got, bodyLen - got);
+    int bodyLen = length - 1;
+    byte[] body = bodyArray(bodyLen, transientBody);
+    readFully(body, 0, bodyLen);
+    return new Frame(type, body, 0, bodyLen);
+  }
+
+  /** At most this many large arrays are announced for one frame. */
+  private static final int MAX_BLOBS = 1 << 20;
+
+  /**
+   * Reads a {@link Protocol#BLOBS} table (its body, {@code tableLen} bytes, is next) and the frame
+   * it announces: the announced byte ranges go straight into arrays of their own (no copy out of
+   * a message array afterwards, and no message-sized array to collect), the rest into the body.
+   */
+  private Frame readWithBlobs(int tableLen, int maxLength, boolean transientBody) throws IOException {
+    if (tableLen < 4 || tableLen > 4 + 8 * MAX_BLOBS || (tableLen - 4) % 8 != 0) {
+      throw new IOException("corrupt procpool blob table length " + tableLen);
+    }
+    byte[] table = new byte[tableLen];
+    readFully(table, 0, tableLen);
+    In t = new In(table, 0, tableLen);
+    int count = t.readInt();
+    if (count != (tableLen - 4) / 8) {
+      throw new IOException("corrupt procpool blob table: " + count + " entries in " + tableLen + " bytes");
+    }
+    fill(5);
+    int length = in.getInt();
+    if (length < 1 || length > maxLength) {
+      throw new IOException("corrupt procpool frame length " + length);
+    }
+    byte type = in.get();
+    int bodyLen = length - 1;
+    if (type == Protocol.BLOBS) {
+      throw new IOException("corrupt procpool stream: a blob table announces another");
+    }
+    int[] at = new int[count];
+    int[] lengths = new int[count];
+    long end = 0;
+    long blobBytes = 0;
+    for (int i = 0; i < count; i++) {
+      at[i] = t.readInt();
+      lengths[i] = t.readInt();
+      if (at[i] < end || lengths[i] < 0 || (long) at[i] + lengths[i] > bodyLen) {
+        throw new IOException("corrupt procpool blob table entry " + i + ": " + at[i] + "+" + lengths[i] + " in " + bodyLen);
+      }
+      end = (long) at[i] + lengths[i];
+      blobBytes += lengths[i];
+    }
+    int restLen = (int) (bodyLen - blobBytes);
+    byte[] body = bodyArray(restLen, transientBody);
+    byte[][] blobs = new byte[count][];
+    int[] blobAt = new int[count];
+    int wire = 0; // position in the frame's body as sent
+    int pos = 0; // position in body
+    for (int i = 0; i < count; i++) {
+      int plain = at[i] - wire;
+      readFully(body, pos, plain);
+      pos += plain;
+      blobAt[i] = pos;
+      blobs[i] = new byte[lengths[i]];
+      readFully(blobs[i], 0, lengths[i]);
+      wire = at[i] + lengths[i];
+    }
+    readFully(body, pos, restLen - pos);
+    return new Frame(type, body, 0, restLen, blobs, blobAt);
+  }
+
+  /** An array for a body: the reused one for a transient frame that fits, else a new one. */
+  private byte[] bodyArray(int bodyLen, boolean transientBody) {
+    if (!transientBody || bodyLen > MAX_REUSED) {
+      return new byte[bodyLen];
+    }
+    if (reusable.length < bodyLen) {
+      reusable = new byte[Math.min(MAX_REUSED, Math.max(bodyLen, 2 * reusable.length))];
+    }
+    return reusable;
+  }
+
+  /** Reads exactly {@code len} bytes into {@code dst} from {@code off}: what is buffered first. */
+  private void readFully(byte[] dst, int off, int len) throws IOException {
+    int got = Math.min(in.remaining(), len);
+    in.get(dst, off, got);
+    if (got < len) {
+      ByteBuffer rest = ByteBuffer.wrap(dst, off + got, len - got);
       while (rest.hasRemaining()) {
         if (readSome(rest) < 0) {
           throw new EOFException("connection closed inside a frame");
         }
       }
     }
-    return new Frame(type, body, 0, bodyLen);
   }
 
   private void fill(int k) throws IOException {

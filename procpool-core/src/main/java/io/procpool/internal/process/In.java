@@ -10,11 +10,34 @@ final class In {
   final byte[] a;
   int pos;
   final int end;
+  /**
+   * Large byte arrays read apart from {@code a} ({@link Protocol#BLOBS}): {@code blobs[i]} stood at
+   * position {@code blobAt[i]} of {@code a}, right after its length; null if none.
+   */
+  private final byte[][] blobs;
+  private final int[] blobAt;
+  private int nextBlob;
 
   In(byte[] a, int off, int len) {
+    this(a, off, len, null, null);
+  }
+
+  In(byte[] a, int off, int len, byte[][] blobs, int[] blobAt) {
     this.a = a;
     this.pos = off;
     this.end = off + len;
+    this.blobs = blobs;
+    this.blobAt = blobAt;
+    if (blobs != null) {
+      while (nextBlob < blobAt.length && blobAt[nextBlob] < off) {
+        nextBlob++; // blobs before this slice belong to another reader
+      }
+    }
+  }
+
+  /** A reader of {@code len} bytes of the same array from {@code off}, with the same blobs. */
+  In slice(int off, int len) {
+    return new In(a, off, len, blobs, blobAt);
   }
 
   private void need(int k) throws IOException {
@@ -48,6 +71,13 @@ final class In {
 
   byte[] readBytes() throws IOException {
     int len = readInt();
+    if (blobs != null && nextBlob < blobAt.length && blobAt[nextBlob] == pos) {
+      byte[] b = blobs[nextBlob++];
+      if (b.length != len) {
+        throw new IOException("corrupt procpool message: a large byte array of " + b.length + " bytes where " + len + " were announced");
+      }
+      return b; // read apart, its own array already: no copy
+    }
     need(len);
     byte[] b = Arrays.copyOfRange(a, pos, pos + len);
     pos += len;

@@ -554,6 +554,7 @@ public final class ProcessBackend implements Backend {
           } else {
             int mark = out.size();
             long contentMark = out.contentSize();
+            int firstSplice = out.splices();
             try {
               out.writeInt(0).writeByte(Protocol.BATCH);
               encodeBatch(w, b, out, failures);
@@ -564,6 +565,7 @@ public final class ProcessBackend implements Backend {
               }
               out.putInt(mark, (int) length);
               b.job().noteEncoded(b.size(), length);
+              announceBlobs(out, mark, firstSplice);
             } catch (RuntimeException | OutOfMemoryError e) {
               out.truncate(mark); // this batch cannot be encoded: it fails, the others go on
               // the mirror of the worker's function cache may have recorded a function this batch
@@ -608,6 +610,18 @@ public final class ProcessBackend implements Backend {
       }
     } catch (InterruptedException | IOException e) {
       // the worker died or the pool is stopping; the supervisor takes care of its batches
+    }
+  }
+
+  /**
+   * Puts a {@link Protocol#BLOBS} frame before the frame at {@code mark} if that frame spliced in
+   * large arrays (from splice {@code firstSplice} on), so that the worker reads them into arrays
+   * of their own.
+   */
+  static void announceBlobs(Buf out, int mark, int firstSplice) {
+    if (out.splices() > firstSplice) {
+      // the frame's body starts after its length and type
+      out.insert(mark, FrameChannel.blobTable(out, mark + 5, firstSplice), firstSplice);
     }
   }
 

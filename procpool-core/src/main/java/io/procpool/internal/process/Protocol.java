@@ -7,7 +7,7 @@ package io.procpool.internal.process;
 final class Protocol {
   private Protocol() {}
 
-  // parent -> worker
+  // parent -> worker (and BLOBS both ways)
   /** {@code int maxTasks (0 = unlimited), long maxHeapBytes (0 = unlimited), bytes initializer (length 0 = none)}. */
   static final byte INIT = 1;
   /**
@@ -22,6 +22,14 @@ final class Protocol {
   static final byte SHUTDOWN = 4;
   /** {@code long batchId}: give the batch back if it has not started (work stealing). */
   static final byte REVOKE = 5;
+  /**
+   * {@code int count, count x (int offset, int length)}: where the next frame's large {@code byte[]}
+   * values lie in its body (offsets ascending, relative to the body). The receiver reads those
+   * bytes straight into arrays of their own instead of into the message's array (see
+   * {@link FrameChannel}); the frame itself is unchanged on the wire. Both ways: batches and
+   * results.
+   */
+  static final byte BLOBS = 6;
 
   // worker -> parent
   /** {@code string token, int workerId, long pid}. */

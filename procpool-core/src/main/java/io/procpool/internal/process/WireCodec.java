@@ -333,11 +333,11 @@ final class WireCodec {
     int n = in.readInt();
     int taggedLen = in.readInt();
     int objectsAt = in.pos + taggedLen;
-    In objectsIn = new In(in.a, objectsAt, in.end - objectsAt);
+    In objectsIn = in.slice(objectsAt, in.end - objectsAt);
     ObjectInputStream[] ois = {null};
     List<Failure> failures = new ArrayList<>();
     Object[] out = new Object[n];
-    In tagged = new In(in.a, in.pos, taggedLen);
+    In tagged = in.slice(in.pos, taggedLen);
     for (int i = 0; i < n; i++) {
       try {
         int tag = tagged.pos < tagged.end ? tagged.a[tagged.pos] : -1;

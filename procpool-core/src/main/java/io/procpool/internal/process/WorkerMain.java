@@ -467,10 +467,10 @@ public final class WorkerMain {
         if (len < 0 || len > batch.frame.len - at - 4) {
           throw new IOException("corrupt captured values length " + len);
         }
-        captured = codec.readValues(new In(body, at + 4, len));
+        captured = codec.readValues(batch.frame.slice(at + 4, len));
         at += 4 + len;
       }
-      args = codec.readValues(new In(body, at, batch.frame.len - at));
+      args = codec.readValues(batch.frame.slice(at, batch.frame.len - at));
     } catch (IOException | RuntimeException e) {
       return new Object[] {new Failure(e)};
     }
