@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The look-ahead window of {@code imap} on worker processes: it grows while quick results show
- * that it is what limits, and never beyond its byte budget.
+ * The look-ahead window of {@code imap} on worker processes: it grows while it holds less than
+ * 4 ms of work at the rate results are taken, and never beyond its byte budget.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class ImapLookaheadTest {
@@ -43,6 +43,11 @@ class ImapLookaheadTest {
     return b.length;
   }
 
+  static Integer slowLength(byte[] b) throws InterruptedException {
+    Thread.sleep(2); // the work: a task of 2 ms
+    return b.length;
+  }
+
   @Test
   void quickResultsGrowTheWindowUpToItsBound() {
     AtomicInteger pulled = new AtomicInteger();
@@ -58,6 +63,21 @@ class ImapLookaheadTest {
         .as("items read ahead of the consumer")
         .isGreaterThan(BASE_PER_WORKER)
         .isLessThanOrEqualTo(16 * BASE_PER_WORKER);
+  }
+
+  @Test
+  void slowTasksDoNotGrowTheWindow() {
+    // 2 ms per task on one worker: the window's 256 items hold ~500 ms of work, far above 4 ms
+    AtomicInteger pulled = new AtomicInteger();
+    int maxAhead = 0;
+    try (ProcessPool pool = ProcessPool.create(1);
+        ResultIterator<Integer> it = pool.imap(ImapLookaheadTest::slowLength, endless(pulled, 8))) {
+      for (int taken = 1; taken <= 300; taken++) {
+        assertThat(it.next()).isEqualTo(8);
+        maxAhead = Math.max(maxAhead, pulled.get() - taken);
+      }
+    }
+    assertThat(maxAhead).as("items read ahead of the consumer").isLessThanOrEqualTo(BASE_PER_WORKER);
   }
 
   @Test

@@ -45,7 +45,7 @@ public abstract class AbstractPool implements Pool {
    */
   static final int LOOKAHEAD_MIN_ITEMS_PER_WORKER = 256;
   /**
-   * When results come back quickly the window grows, up to this many times its start, but never
+   * While the window holds less than 4 ms of work it grows, up to this many times its start, but never
    * beyond {@link #LOOKAHEAD_BYTES_PER_WORKER} of encoded input per worker (a window of 8 chunks of
    * 100 quick items cost a wake-up of the consumer and the workers every 800 items: 2-2.4M items/s;
    * 128 chunks: 3.9M).

@@ -20,9 +20,10 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Backpressure: the input is read on the consumer's thread (in {@code imap} itself and in
  * {@code hasNext}/{@code next}), never more than the window's items beyond what the consumer
- * has taken. The window starts at {@code lookahead} items; each time the consumer waits for a
- * result and it comes within {@link #QUICK_WAIT_NANOS} (the workers keep up, the window is what
- * limits), it doubles, up to {@code AbstractPool.LOOKAHEAD_GROWTH} times its start and never beyond
+ * has taken. The window starts at {@code lookahead} items; when the consumer has to wait for a
+ * result while the window holds less than {@link #WINDOW_TARGET_NANOS} of work at the rate it
+ * has been taking results (the wake-ups of a refill, not the workers, are what limits), it
+ * doubles, up to {@code AbstractPool.LOOKAHEAD_GROWTH} times its start and never beyond
  * {@code byteBudget} of encoded input (as the backend reports through {@link #noteEncoded}; a
  * backend that encodes nothing never grows it). Larger items reported later shrink it back
  * within the budget. The input is read outside the lock, so a slow input never blocks the
@@ -48,6 +49,9 @@ final class ImapIterator<R> extends Job implements ResultIterator<R> {
   private int returned;
   /** Items the consumer may be ahead by; grows from {@code lookahead}, see the class comment. */
   private int window;
+  /** Since when, and from which count of returned items, the rate is measured. */
+  private long rateSince = System.nanoTime();
+  private int rateReturned;
   private boolean inputDone;
   private boolean feeding;
   private Throwable inputError;
@@ -76,8 +80,10 @@ final class ImapIterator<R> extends Job implements ResultIterator<R> {
   /** Items in {@code head} (from {@code headAt}) and {@code taken} not handed out yet. */
   private int takenItems;
 
-  /** A wait for a result shorter than this means the workers keep up: the window may grow. */
-  static final long QUICK_WAIT_NANOS = 2_000_000;
+  /** The window grows while it holds less work than this, at the rate results are taken. */
+  static final long WINDOW_TARGET_NANOS = 4_000_000;
+  /** The rate is measured over at least this long. */
+  private static final long RATE_SAMPLE_NANOS = 1_000_000;
 
   /** One batch's results: item {@code start + i} has {@code results[i]}. */
   private static final class Arrived {
@@ -392,14 +398,11 @@ final class ImapIterator<R> extends Job implements ResultIterator<R> {
           if (wait <= 0) {
             throw new TimeoutException("no result of imap arrived in time");
           }
-          long waitStart = System.nanoTime();
+          maybeGrow();
           if (wait == Long.MAX_VALUE) {
             changed.await();
           } else {
             changed.awaitNanos(wait);
-          }
-          if (System.nanoTime() - waitStart < QUICK_WAIT_NANOS) {
-            grow();
           }
         }
       } finally {
@@ -415,6 +418,24 @@ final class ImapIterator<R> extends Job implements ResultIterator<R> {
       return window;
     }
     return (int) Math.max(lookahead, Math.min(window, byteBudget / perItem));
+  }
+
+  /**
+   * The consumer is about to wait: if the window holds less than {@link #WINDOW_TARGET_NANOS} of
+   * work at the rate results were taken since the last sample, it grows. Under lock.
+   */
+  private void maybeGrow() {
+    long now = System.nanoTime();
+    long dt = now - rateSince;
+    if (dt < RATE_SAMPLE_NANOS) {
+      return;
+    }
+    long items = returned - rateReturned;
+    if (items > 0 && (double) window * dt < (double) WINDOW_TARGET_NANOS * items) {
+      grow();
+    }
+    rateSince = now;
+    rateReturned = returned;
   }
 
   /** Doubles the window if the bounds allow; under lock. */
