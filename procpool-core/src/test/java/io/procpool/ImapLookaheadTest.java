@@ -2,9 +2,11 @@ package io.procpool;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntUnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -48,18 +50,32 @@ class ImapLookaheadTest {
     return b.length;
   }
 
+  /**
+   * Takes {@code n} results of {@code imap(fn, input)} on one worker, checking each against
+   * {@code expected} (by index), and returns how many items had been read ahead of the consumer
+   * after each take.
+   */
+  private static int[] aheadAfterEachTake(
+      SerializableFunction<byte[], Integer> fn, AtomicInteger pulled, Iterable<byte[]> input, int n, IntUnaryOperator expected) {
+    int[] ahead = new int[n];
+    try (ProcessPool pool = ProcessPool.create(1); ResultIterator<Integer> it = pool.imap(fn, input)) {
+      for (int i = 0; i < n; i++) {
+        assertThat(it.next()).isEqualTo(expected.applyAsInt(i));
+        ahead[i] = pulled.get() - (i + 1);
+      }
+    }
+    return ahead;
+  }
+
+  private static int max(int[] a, int from, int to) {
+    return Arrays.stream(a, from, to).max().orElseThrow();
+  }
+
   @Test
   void quickResultsGrowTheWindowUpToItsBound() {
     AtomicInteger pulled = new AtomicInteger();
-    int maxAhead = 0;
-    try (ProcessPool pool = ProcessPool.create(1);
-        ResultIterator<Integer> it = pool.imap(ImapLookaheadTest::length, endless(pulled, 8))) {
-      for (int taken = 1; taken <= 20_000; taken++) {
-        assertThat(it.next()).isEqualTo(8);
-        maxAhead = Math.max(maxAhead, pulled.get() - taken);
-      }
-    }
-    assertThat(maxAhead)
+    int[] ahead = aheadAfterEachTake(ImapLookaheadTest::length, pulled, endless(pulled, 8), 20_000, i -> 8);
+    assertThat(max(ahead, 0, ahead.length))
         .as("items read ahead of the consumer")
         .isGreaterThan(BASE_PER_WORKER)
         .isLessThanOrEqualTo(16 * BASE_PER_WORKER);
@@ -69,30 +85,16 @@ class ImapLookaheadTest {
   void slowTasksDoNotGrowTheWindow() {
     // 2 ms per task on one worker: the window's 256 items hold ~500 ms of work, far above 4 ms
     AtomicInteger pulled = new AtomicInteger();
-    int maxAhead = 0;
-    try (ProcessPool pool = ProcessPool.create(1);
-        ResultIterator<Integer> it = pool.imap(ImapLookaheadTest::slowLength, endless(pulled, 8))) {
-      for (int taken = 1; taken <= 300; taken++) {
-        assertThat(it.next()).isEqualTo(8);
-        maxAhead = Math.max(maxAhead, pulled.get() - taken);
-      }
-    }
-    assertThat(maxAhead).as("items read ahead of the consumer").isLessThanOrEqualTo(BASE_PER_WORKER);
+    int[] ahead = aheadAfterEachTake(ImapLookaheadTest::slowLength, pulled, endless(pulled, 8), 300, i -> 8);
+    assertThat(max(ahead, 0, ahead.length)).as("items read ahead of the consumer").isLessThanOrEqualTo(BASE_PER_WORKER);
   }
 
   @Test
   void largeItemsKeepTheWindowWithinItsByteBudget() {
     // 64 KiB per item: 8 MiB per worker is 128 items, under the start of the window, so it never grows
     AtomicInteger pulled = new AtomicInteger();
-    int maxAhead = 0;
-    try (ProcessPool pool = ProcessPool.create(1);
-        ResultIterator<Integer> it = pool.imap(ImapLookaheadTest::length, endless(pulled, 64 * 1024))) {
-      for (int taken = 1; taken <= 2_000; taken++) {
-        assertThat(it.next()).isEqualTo(64 * 1024);
-        maxAhead = Math.max(maxAhead, pulled.get() - taken);
-      }
-    }
-    assertThat(maxAhead).as("items read ahead of the consumer").isLessThanOrEqualTo(BASE_PER_WORKER);
+    int[] ahead = aheadAfterEachTake(ImapLookaheadTest::length, pulled, endless(pulled, 64 * 1024), 2_000, i -> 64 * 1024);
+    assertThat(max(ahead, 0, ahead.length)).as("items read ahead of the consumer").isLessThanOrEqualTo(BASE_PER_WORKER);
   }
 
   /**
@@ -104,21 +106,11 @@ class ImapLookaheadTest {
   void aWindowGrownOnSmallItemsShrinksWhenItemsGetLarge() {
     AtomicInteger pulled = new AtomicInteger();
     int switchAt = 20_000;
-    int maxAheadBefore = 0;
-    int maxAheadAfter = 0;
-    try (ProcessPool pool = ProcessPool.create(1);
-        ResultIterator<Integer> it = pool.imap(ImapLookaheadTest::length, endless(pulled, 8, switchAt, 32 * 1024))) {
-      for (int taken = 1; taken <= switchAt + 6_000; taken++) {
-        assertThat(it.next()).isEqualTo(taken <= switchAt ? 8 : 32 * 1024);
-        int ahead = pulled.get() - taken;
-        if (taken < switchAt) {
-          maxAheadBefore = Math.max(maxAheadBefore, ahead);
-        } else if (taken > switchAt + 5_000) { // what was read before the large items came is used up
-          maxAheadAfter = Math.max(maxAheadAfter, ahead);
-        }
-      }
-    }
-    assertThat(maxAheadBefore).as("read ahead while items were small").isGreaterThan(BASE_PER_WORKER);
-    assertThat(maxAheadAfter).as("read ahead once items are large").isLessThanOrEqualTo(BASE_PER_WORKER);
+    int[] ahead = aheadAfterEachTake(ImapLookaheadTest::length, pulled, endless(pulled, 8, switchAt, 32 * 1024),
+        switchAt + 6_000, i -> i < switchAt ? 8 : 32 * 1024);
+    assertThat(max(ahead, 0, switchAt - 1)).as("read ahead while items were small").isGreaterThan(BASE_PER_WORKER);
+    // from 5,000 items on, what was read before the large items came is used up
+    assertThat(max(ahead, switchAt + 5_000, ahead.length)).as("read ahead once items are large")
+        .isLessThanOrEqualTo(BASE_PER_WORKER);
   }
 }

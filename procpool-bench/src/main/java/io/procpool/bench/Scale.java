@@ -184,17 +184,8 @@ final class Scale {
         emit("SCALE-workers", "map_default_chunks", procs,
             Json.obj().with("n_items", nBig).with("chunksize", Scenarios.defaultChunksize(nBig, procs)),
             "items_per_s", rates, 1);
-        rates = new double[repeats];
-        pool.map(Work::square, small, 1); // warm-up
-        pool.map(Work::square, small, 1);
-        for (int i = 0; i < repeats; i++) {
-          long t = System.nanoTime();
-          List<Long> r = pool.map(Work::square, small, 1);
-          rates[i] = nSmall / Scenarios.secondsSince(t);
-          checkSquares(r, nSmall);
-        }
         emit("SCALE-workers", "map_chunksize_1", procs,
-            Json.obj().with("n_items", nSmall).with("chunksize", 1), "items_per_s", rates, 1);
+            Json.obj().with("n_items", nSmall).with("chunksize", 1), "items_per_s", oneItemRates(pool, small, repeats), 1);
       } finally {
         pool.close();
         pool.join();
@@ -202,23 +193,28 @@ final class Scale {
       // the same one-item map on workers that compile with C1 only: with many JVMs on few CPUs,
       // their C2 compilations are most of the CPU time in the first minute (see BENCHMARKS.md)
       try (ProcessPool c1 = ProcessPool.builder().processes(procs).jvmOptions(C1_ONLY).build()) {
-        double[] rates = new double[repeats];
-        c1.map(Work::square, small, 1); // warm-up, as above
-        c1.map(Work::square, small, 1);
-        for (int i = 0; i < repeats; i++) {
-          long t = System.nanoTime();
-          List<Long> r = c1.map(Work::square, small, 1);
-          rates[i] = nSmall / Scenarios.secondsSince(t);
-          checkSquares(r, nSmall);
-        }
         emit("SCALE-workers", "map_chunksize_1_c1_workers", procs,
             Json.obj().with("n_items", nSmall).with("chunksize", 1).with("jvm_options", List.of(C1_ONLY)),
-            "items_per_s", rates, 1);
+            "items_per_s", oneItemRates(c1, small, repeats), 1);
       }
     }
   }
 
   private static final String C1_ONLY = "-XX:TieredStopAtLevel=1";
+
+  /** Items per second of {@code repeats} timed one-item maps over {@code items}, after two untimed ones. */
+  private static double[] oneItemRates(ProcessPool pool, List<Long> items, int repeats) {
+    pool.map(Work::square, items, 1); // warm-up
+    pool.map(Work::square, items, 1);
+    double[] rates = new double[repeats];
+    for (int i = 0; i < repeats; i++) {
+      long t = System.nanoTime();
+      List<Long> r = pool.map(Work::square, items, 1);
+      rates[i] = items.size() / Scenarios.secondsSince(t);
+      checkSquares(r, items.size());
+    }
+    return rates;
+  }
 
   private static void checkSquares(List<Long> r, long n) {
     Scenarios.check(r.size() == n, "size " + r.size() + " != " + n);

@@ -58,18 +58,29 @@ class BlobFramesTest {
     return x;
   }
 
-  /** Writes on another thread (a frame may exceed the socket's buffer), returns when read. */
-  private FrameChannel.Frame roundTrip(IoAction write, boolean transientRead) throws Exception {
-    CompletableFuture<Void> sent = CompletableFuture.runAsync(() -> {
+  /** Writes on another thread: a frame may exceed what the socket buffers. */
+  private static CompletableFuture<Void> async(IoAction write) {
+    return CompletableFuture.runAsync(() -> {
       try {
         write.run();
       } catch (IOException e) {
         throw new java.io.UncheckedIOException(e);
       }
     });
+  }
+
+  /** Writes on another thread, returns the frame read. */
+  private FrameChannel.Frame roundTrip(IoAction write, boolean transientRead) throws Exception {
+    CompletableFuture<Void> sent = async(write);
     FrameChannel.Frame f = transientRead ? reader.readTransient() : reader.read();
     sent.get(20, TimeUnit.SECONDS);
     return f;
+  }
+
+  /** Sends {@code wire} as it is, then expects the reader to refuse it naming {@code complaint}. */
+  private void assertRefused(ByteBuffer wire, String complaint) throws Exception {
+    async(() -> writer.writeRaw(wire)).get(20, TimeUnit.SECONDS);
+    assertThatThrownBy(reader::read).isInstanceOf(IOException.class).hasMessageContaining(complaint);
   }
 
   interface IoAction {
@@ -121,13 +132,7 @@ class BlobFramesTest {
       out.putInt(mark, (int) (out.contentSize() - contentMark - 4));
       ProcessBackend.announceBlobs(out, mark, firstSplice);
     }
-    CompletableFuture<Void> sent = CompletableFuture.runAsync(() -> {
-      try {
-        writer.writeFrames(out);
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    });
+    CompletableFuture<Void> sent = async(() -> writer.writeFrames(out));
     for (Object[] values : frames) {
       FrameChannel.Frame f = reader.read();
       assertThat(f.type).isEqualTo(Protocol.BATCH);
@@ -152,14 +157,7 @@ class BlobFramesTest {
     ByteBuffer wire = ByteBuffer.allocate(64);
     wire.putInt(1 + 4 + 16).put(Protocol.BLOBS).putInt(2).putInt(0).putInt(6).putInt(4).putInt(2);
     wire.putInt(11).put(Protocol.RESULT).put(new byte[10]).flip();
-    CompletableFuture.runAsync(() -> {
-      try {
-        writer.writeRaw(wire);
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    }).get(20, TimeUnit.SECONDS);
-    assertThatThrownBy(reader::read).isInstanceOf(IOException.class).hasMessageContaining("blob table entry 1");
+    assertRefused(wire, "blob table entry 1");
   }
 
   @Test
@@ -167,13 +165,6 @@ class BlobFramesTest {
     ByteBuffer wire = ByteBuffer.allocate(64);
     wire.putInt(1 + 4 + 8).put(Protocol.BLOBS).putInt(1).putInt(8).putInt(5);
     wire.putInt(11).put(Protocol.RESULT).put(new byte[10]).flip();
-    CompletableFuture.runAsync(() -> {
-      try {
-        writer.writeRaw(wire);
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    }).get(20, TimeUnit.SECONDS);
-    assertThatThrownBy(reader::read).isInstanceOf(IOException.class).hasMessageContaining("blob table entry 0");
+    assertRefused(wire, "blob table entry 0");
   }
 }
