@@ -148,11 +148,18 @@ public final class Dispatcher {
     }
   }
 
-  /** Takes the next batch for prefetching, only if more are queued than there are idle workers. */
-  public Batch pollForPrefetch() {
+  /**
+   * Takes the next batch for prefetching, only if more are queued than there are idle workers
+   * and the taker, which took {@code taken} batches in this round, would still have at most its
+   * share of them among {@code takers} (so that one writer does not take a whole refill of
+   * {@code imap} while another worker waits: an ordered consumer then waited for one worker's
+   * run of batches while the other's results filled the look-ahead window).
+   */
+  public Batch pollForPrefetch(int taken, int takers) {
     lock.lock();
     try {
-      return queue.size() > idleWorkers ? queue.pollFirst() : null;
+      int share = (queue.size() + taken + takers - 1) / takers;
+      return queue.size() > idleWorkers && taken < share ? queue.pollFirst() : null;
     } finally {
       lock.unlock();
     }

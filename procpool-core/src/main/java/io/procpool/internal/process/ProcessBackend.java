@@ -548,6 +548,7 @@ public final class ProcessBackend implements Backend {
           return;
         }
         out.reset();
+        int taken = 1;
         while (b != null) {
           if (b.job().abandoned()) {
             b.fail(new CancellationException("the caller no longer wants this result"));
@@ -574,7 +575,7 @@ public final class ProcessBackend implements Backend {
               w.knownFunctions.clear();
               w.lastFunctionKey = 0;
               b.fail(e);
-              b = dispatcher.pollForPrefetch();
+              b = dispatcher.pollForPrefetch(taken++, settings.processes);
               continue;
             }
             synchronized (w) {
@@ -598,7 +599,7 @@ public final class ProcessBackend implements Backend {
               }
             }
           }
-          b = dispatcher.pollForPrefetch();
+          b = dispatcher.pollForPrefetch(taken++, settings.processes);
         }
         if (out.size() > 0) {
           w.io.writeFrames(out);
