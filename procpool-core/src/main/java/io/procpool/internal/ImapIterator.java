@@ -27,9 +27,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@code byteBudget} of encoded input (as the backend reports through {@link #noteEncoded}; a
  * backend that encodes nothing never grows it). Larger items reported later shrink it back
  * within the budget. The input is read outside the lock, so a slow input never blocks the
- * threads that deliver results. An exception of the input's iterator is kept at its position and thrown by
- * {@code next()} once the items read before it have been returned; as in Python, the items of the
- * incomplete chunk being filled when it failed are not run.
+ * threads that deliver results. An exception of the input's iterator is kept at its position and
+ * thrown by {@code next()} once the items read before it have been returned; as in Python, the
+ * items of the incomplete chunk being filled when it failed are not run.
  */
 final class ImapIterator<R> extends Job implements ResultIterator<R> {
   private final AbstractPool pool;
@@ -38,8 +38,8 @@ final class ImapIterator<R> extends Job implements ResultIterator<R> {
   private final boolean ordered;
   private final int lookahead;
   private final long byteBudget;
-  /** The largest bytes per item of a batch sent so far (0: none reported). */
-  private volatile long maxBytesPerItem;
+  /** The largest bytes per item of a batch sent so far (0: none reported); lock-free. */
+  private final java.util.concurrent.atomic.AtomicLong maxBytesPerItem = new java.util.concurrent.atomic.AtomicLong();
   private final Function<Object, Object> mapInput;
 
   private final ReentrantLock lock = new ReentrantLock();
@@ -413,7 +413,7 @@ final class ImapIterator<R> extends Job implements ResultIterator<R> {
 
   /** The window as the byte budget allows it now (items may have grown since it did); under lock. */
   private int window() {
-    long perItem = maxBytesPerItem;
+    long perItem = maxBytesPerItem.get();
     if (window == lookahead || perItem <= 0) {
       return window;
     }
@@ -440,7 +440,7 @@ final class ImapIterator<R> extends Job implements ResultIterator<R> {
 
   /** Doubles the window if the bounds allow; under lock. */
   private void grow() {
-    long perItem = maxBytesPerItem;
+    long perItem = maxBytesPerItem.get();
     if (perItem <= 0 || window >= Integer.MAX_VALUE / 2) {
       return;
     }
@@ -452,10 +452,8 @@ final class ImapIterator<R> extends Job implements ResultIterator<R> {
   public void noteEncoded(int items, long bytes) {
     if (items > 0) {
       long perItem = Math.max(1, bytes / items);
-      if (perItem > maxBytesPerItem) {
-        synchronized (this) {
-          maxBytesPerItem = Math.max(maxBytesPerItem, perItem);
-        }
+      if (perItem > maxBytesPerItem.get()) { // rare: no write per batch
+        maxBytesPerItem.accumulateAndGet(perItem, Math::max);
       }
     }
   }
