@@ -152,8 +152,7 @@ public final class Dispatcher {
    * Takes the next batch for prefetching, only if more are queued than there are idle workers
    * and the taker, which took {@code taken} batches in this round, would still have at most its
    * share of them among {@code takers} (so that one writer does not take a whole refill of
-   * {@code imap} while another worker waits: an ordered consumer then waited for one worker's
-   * run of batches while the other's results filled the look-ahead window).
+   * {@code imap} while another worker waits for work).
    */
   public Batch pollForPrefetch(int taken, int takers) {
     lock.lock();
