@@ -43,7 +43,11 @@ class StartupCacheTest {
     String first = Processes.runToEnd(cmd);
     assertThat(first).contains("result [1, 4, 9]", "from archive false");
     List<Path> archives = archives(cache);
-    assertThat(archives).singleElement().satisfies(a -> assertThat(Files.size(a)).isPositive());
+    // in place when the first program has ended: close() waits until the recording is moved there
+    assertThat(archives).singleElement().satisfies(a -> {
+      assertThat(a.getFileName().toString()).endsWith(".jsa");
+      assertThat(Files.size(a)).isPositive();
+    });
 
     String second = Processes.runToEnd(cmd);
     assertThat(second).contains("result [1, 4, 9]", "from archive true").doesNotContain("warning");

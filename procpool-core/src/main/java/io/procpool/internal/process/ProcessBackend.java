@@ -362,7 +362,7 @@ public final class ProcessBackend implements Backend {
       }
       throw new WorkerStartException("the pool is stopping", null);
     }
-    p.onExit().thenRunAsync(() -> onExit(w), supervisor);
+    w.exitHandled = p.onExit().thenRunAsync(() -> onExit(w), supervisor);
     scheduler.schedule(
         () -> {
           if (w.connected.completeExceptionally(
@@ -1371,7 +1371,31 @@ public final class ProcessBackend implements Backend {
       w.stdout.awaitEnd(1000); // what the workers printed reaches the caller before close() returns
       w.stderr.awaitEnd(1000);
     }
+    awaitExitsHandled(snapshot, TimeUnit.SECONDS.toNanos(5));
     cleanup();
+  }
+
+  /**
+   * Waits (bounded) until the supervisor has handled the exit of every worker in {@code ws}, so
+   * that what it does on an exit (the startup cache moving a recorded archive into place, the
+   * statistics) is done when {@code close()} returns, even if the JVM exits right after.
+   */
+  private static void awaitExitsHandled(List<WorkerHandle> ws, long nanos) {
+    long deadline = System.nanoTime() + nanos;
+    for (WorkerHandle w : ws) {
+      CompletableFuture<Void> handled = w.exitHandled;
+      if (handled == null) {
+        continue;
+      }
+      try {
+        handled.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (ExecutionException | TimeoutException e) {
+        // bounded: a worker whose exit is still being handled does not hold close() up
+      }
+    }
   }
 
   @Override

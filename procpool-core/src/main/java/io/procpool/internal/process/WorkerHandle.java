@@ -38,6 +38,8 @@ final class WorkerHandle {
   final java.nio.ByteBuffer resultLog;
 
   volatile FrameChannel io;
+  /** Completes once the supervisor has handled this worker's exit (set once at launch). */
+  volatile CompletableFuture<Void> exitHandled;
   volatile Thread reader;
   volatile Thread writer;
 
