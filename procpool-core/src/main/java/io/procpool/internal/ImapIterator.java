@@ -414,10 +414,7 @@ final class ImapIterator<R> extends Job implements ResultIterator<R> {
   /** The window as the byte budget allows it now (items may have grown since it did); under lock. */
   private int window() {
     long perItem = maxBytesPerItem.get();
-    if (window == lookahead || perItem <= 0) {
-      return window;
-    }
-    return (int) Math.max(lookahead, Math.min(window, byteBudget / perItem));
+    return perItem <= 0 ? window : (int) Math.max(lookahead, Math.min(window, byteBudget / perItem));
   }
 
   /**
@@ -438,14 +435,15 @@ final class ImapIterator<R> extends Job implements ResultIterator<R> {
     rateReturned = returned;
   }
 
-  /** Doubles the window if the bounds allow; under lock. */
+  /**
+   * Doubles the window, up to {@code LOOKAHEAD_GROWTH} times its start, once the backend has
+   * reported sizes (the byte budget is applied by {@link #window()}); under lock.
+   */
   private void grow() {
-    long perItem = maxBytesPerItem.get();
-    if (perItem <= 0 || window >= Integer.MAX_VALUE / 2) {
-      return;
+    if (maxBytesPerItem.get() > 0) {
+      long bound = Math.min((long) lookahead * AbstractPool.LOOKAHEAD_GROWTH, Integer.MAX_VALUE);
+      window = (int) Math.max(window, Math.min((long) window * 2, bound));
     }
-    long bound = Math.min((long) lookahead * AbstractPool.LOOKAHEAD_GROWTH, byteBudget / perItem);
-    window = (int) Math.max(window, Math.min((long) window * 2, bound));
   }
 
   @Override

@@ -67,7 +67,7 @@ final class FrameChannel implements AutoCloseable {
     }
 
     In reader() {
-      return new In(body, off, len, blobs, blobAt);
+      return slice(off, len);
     }
 
     /** A reader of {@code len} bytes of the body from array index {@code from}. */
@@ -281,11 +281,7 @@ final class FrameChannel implements AutoCloseable {
   }
 
   private Frame read(int maxLength, boolean transientBody) throws IOException {
-    fill(5);
-    int length = in.getInt();
-    if (length < 1 || length > maxLength) {
-      throw new IOException("corrupt procpool frame length " + length);
-    }
+    int length = readLength(maxLength);
     byte type = in.get();
     if (type == Protocol.BLOBS) {
       return readWithBlobs(length - 1, maxLength, transientBody);
@@ -294,6 +290,16 @@ final class FrameChannel implements AutoCloseable {
     byte[] body = bodyArray(bodyLen, transientBody);
     readFully(body, 0, bodyLen);
     return new Frame(type, body, 0, bodyLen);
+  }
+
+  /** Reads a frame's length (its type is next, already buffered), refusing one out of bounds. */
+  private int readLength(int maxLength) throws IOException {
+    fill(5);
+    int length = in.getInt();
+    if (length < 1 || length > maxLength) {
+      throw new IOException("corrupt procpool frame length " + length);
+    }
+    return length;
   }
 
   /** At most this many large arrays are announced for one frame. */
@@ -315,11 +321,7 @@ final class FrameChannel implements AutoCloseable {
     if (count != (tableLen - 4) / 8) {
       throw new IOException("corrupt procpool blob table: " + count + " entries in " + tableLen + " bytes");
     }
-    fill(5);
-    int length = in.getInt();
-    if (length < 1 || length > maxLength) {
-      throw new IOException("corrupt procpool frame length " + length);
-    }
+    int length = readLength(maxLength);
     byte type = in.get();
     int bodyLen = length - 1;
     if (type == Protocol.BLOBS) {
