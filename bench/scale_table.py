@@ -117,31 +117,40 @@ def section(folder):
         small = find(rows, "SCALE-workers", "map_chunksize_1", "items_per_s")
         nb = (big or {}).get("params", {}).get("n_items")
         ns = (small or {}).get("params", {}).get("n_items")
+        warm_per = ((find(rows, "SCALE-workers", "map_chunksize_1_warm", "items_per_s") or {}).get("params") or {}).get(
+            "tasks_per_worker_before")
         lines += ["### Throughput versus workers (%s CPUs)" % m.get("cpu_count", "?"), "",
                   "`ProcessPool` of 1-16 workers; `map(Work::square, Longs)`: %s items with the default "
                   "chunk size, and %s items with chunk size 1 (one message per item). Untimed warm-up, then %s "
-                  "timed runs each (the spread of the 16-worker runs is the noise of 16 JVMs on the cores). Pool start: `build()` until every worker is ready, once per size." % (
+                  "timed runs each (the spread of the 16-worker runs is the noise of 16 JVMs on the cores). Pool start: `build()` until every worker is ready, once per size. "
+                  "*Warm workers*: the same pool and calls once the pool has run %s one-item tasks per worker "
+                  "(on average) in all, so that every worker JVM has compiled its path with C2; the column before "
+                  "is the cold rate a short-lived pool sees." % (
                       "{:,}".format(nb) if nb else "?", "{:,}".format(ns) if ns else "?",
-                      len((big or {}).get("samples") or [])), "",
+                      len((big or {}).get("samples") or []),
+                      "{:,}".format(warm_per) if warm_per else "?"), "",
                   "| workers | pool start | map, default chunks (items/s) | vs 1 worker | map, chunksize 1 (items/s) | vs 1 worker "
+                  "| chunksize 1, warm workers (items/s) | vs 1 worker "
                   "| chunksize 1, workers with C1 only (items/s) | vs 1 worker |",
-                  "|---|---|---|---|---|---|---|---|"]
+                  "|---|---|---|---|---|---|---|---|---|---|"]
         b1 = find(rows, "SCALE-workers", "map_default_chunks", "items_per_s", procs=procs[0])
         s1 = find(rows, "SCALE-workers", "map_chunksize_1", "items_per_s", procs=procs[0])
         c1 = find(rows, "SCALE-workers", "map_chunksize_1_c1_workers", "items_per_s", procs=procs[0])
+        w1 = find(rows, "SCALE-workers", "map_chunksize_1_warm", "items_per_s", procs=procs[0])
         for p in procs:
             st = find(rows, "SCALE-workers", "pool_start", "seconds", procs=p)
             b = find(rows, "SCALE-workers", "map_default_chunks", "items_per_s", procs=p)
             s = find(rows, "SCALE-workers", "map_chunksize_1", "items_per_s", procs=p)
             c = find(rows, "SCALE-workers", "map_chunksize_1_c1_workers", "items_per_s", procs=p)
+            w = find(rows, "SCALE-workers", "map_chunksize_1_warm", "items_per_s", procs=p)
 
             def rel_to(x, base):
                 if not x or not base or not base.get("median"):
                     return "–"
                 return "%.2f×" % (x["median"] / base["median"])
-            lines.append("| %d | %s | %s | %s | %s | %s | %s | %s |" % (
+            lines.append("| %d | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
                 p, ("%.0f ms" % (st["median"] * 1000)) if st else "–", cell(b), rel_to(b, b1), cell(s), rel_to(s, s1),
-                cell(c), rel_to(c, c1)))
+                cell(w), rel_to(w, w1), cell(c), rel_to(c, c1)))
         lines.append("")
 
     # ---- items
@@ -174,6 +183,7 @@ def section(folder):
     # ---- reading
     notes = []
     for variant, label in (("map_default_chunks", "default chunks"), ("map_chunksize_1", "chunk size 1"),
+                           ("map_chunksize_1_warm", "chunk size 1 on warm workers"),
                            ("map_chunksize_1_c1_workers", "chunk size 1 on workers with C1 only")):
         pts = [(p, find(rows, "SCALE-workers", variant, "items_per_s", procs=p)) for p in procs]
         pts = [(p, r) for p, r in pts if r and r.get("median")]

@@ -186,6 +186,13 @@ final class Scale {
             "items_per_s", rates, 1);
         emit("SCALE-workers", "map_chunksize_1", procs,
             Json.obj().with("n_items", nSmall).with("chunksize", 1), "items_per_s", oneItemRates(pool, small, repeats), 1);
+        // the same pool once every worker has run WARM_TASKS_PER_WORKER one-item tasks: the rate
+        // after the workers' JIT is done, apart from the cold rate above (16 JVMs compile on 2 CPUs)
+        long warmUp = warmUp(pool, small, procs);
+        emit("SCALE-workers", "map_chunksize_1_warm", procs,
+            Json.obj().with("n_items", nSmall).with("chunksize", 1).with("warm_up_items", warmUp)
+                .with("tasks_per_worker_before", (long) warmTasksPerWorker()),
+            "items_per_s", oneItemRates(pool, small, repeats), 1);
       } finally {
         pool.close();
         pool.join();
@@ -201,6 +208,30 @@ final class Scale {
   }
 
   private static final String C1_ONLY = "-XX:TieredStopAtLevel=1";
+
+  /** One-item tasks each worker has run before the warm point (C2 has compiled the path by then). */
+  private static final int WARM_TASKS_PER_WORKER = 30_000;
+
+  private static final int WARM_TASKS_PER_WORKER_QUICK = 2_000;
+
+  private int warmTasksPerWorker() {
+    return quick ? WARM_TASKS_PER_WORKER_QUICK : WARM_TASKS_PER_WORKER;
+  }
+
+  /**
+   * Runs untimed one-item maps until the pool has run {@link #warmTasksPerWorker} per worker in
+   * all (counting the {@code 2 + repeats} calls of the cold point before); returns the items run here.
+   */
+  private long warmUp(ProcessPool pool, List<Long> items, int procs) {
+    long done = (long) (2 + workerRepeats) * items.size();
+    long target = (long) warmTasksPerWorker() * procs;
+    long ran = 0;
+    while (done + ran < target) {
+      pool.map(Work::square, items, 1);
+      ran += items.size();
+    }
+    return ran;
+  }
 
   /** Items per second of {@code repeats} timed one-item maps over {@code items}, after two untimed ones. */
   private static double[] oneItemRates(ProcessPool pool, List<Long> items, int repeats) {

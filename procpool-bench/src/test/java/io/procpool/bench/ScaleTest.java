@@ -43,6 +43,36 @@ class ScaleTest {
   }
 
   @Test
+  @Timeout(value = 120, unit = TimeUnit.SECONDS)
+  @SuppressWarnings("unchecked")
+  void quickWorkersCurveHasEveryVariantAndTheWarmPointComesAfterItsWarmUp() {
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    PrintStream out = new PrintStream(buf, true, StandardCharsets.UTF_8);
+    assertThat(Scale.run(new String[] {"--quick", "--parts", "workers"}, out)).isZero();
+    List<Map<String, Object>> recs = new ArrayList<>();
+    for (String line : buf.toString(StandardCharsets.UTF_8).split("\n")) {
+      if (!line.isBlank()) {
+        recs.add((Map<String, Object>) MiniJson.parse(line));
+      }
+    }
+    assertThat(recs.get(recs.size() - 1)).containsEntry("live_child_processes_end", 0L);
+    List<Map<String, Object>> workers = recs.subList(1, recs.size() - 1);
+    for (long procs : new long[] {1, 2}) {
+      assertThat(workers).filteredOn(r -> r.get("processes").equals(procs)).extracting(r -> r.get("variant"))
+          .contains("pool_start", "map_default_chunks", "map_chunksize_1", "map_chunksize_1_warm", "map_chunksize_1_c1_workers");
+    }
+    // quick: 1,000 items per call, 1 timed call after 2 warm-ups: 3,000 ran before the warm-up, and
+    // 2 workers x 2,000 tasks want one more call; 1 worker x 2,000 want none
+    Map<String, Object> warm2 = workers.stream()
+        .filter(r -> r.get("processes").equals(2L) && r.get("variant").equals("map_chunksize_1_warm")).findFirst().orElseThrow();
+    assertThat((Map<String, Object>) warm2.get("params")).containsEntry("warm_up_items", 1000L).containsEntry("tasks_per_worker_before", 2000L);
+    Map<String, Object> warm1 = workers.stream()
+        .filter(r -> r.get("processes").equals(1L) && r.get("variant").equals("map_chunksize_1_warm")).findFirst().orElseThrow();
+    assertThat((Map<String, Object>) warm1.get("params")).containsEntry("warm_up_items", 0L);
+    assertThat((Double) warm2.get("median")).isPositive();
+  }
+
+  @Test
   void lazyRangeIsLazyAndRepeatable() {
     Iterable<Long> xs = Scale.lazyRange(3);
     List<Long> a = new ArrayList<>();
