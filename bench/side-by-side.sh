@@ -7,6 +7,7 @@
 #   bash bench/side-by-side.sh --scenarios S2,S4        # full sizes, two scenarios
 #   bash bench/side-by-side.sh                          # everything (~15-20 min on 2 cores)
 #   bash bench/side-by-side.sh --scale                  # procpool's scale curves only (~1-2 min)
+#   bash bench/side-by-side.sh --workers                # S2 on 1-16 workers, both sides (~10 min)
 #
 # Options:
 #   --quick                 small sizes on both sides (passed through)
@@ -24,6 +25,9 @@
 #                           (java $SCALE_JAVA_OPTS -jar procpool-bench.jar --scale, default -Xmx2g:
 #                           map over 10^7 Longs holds both lists), saved under
 #                           bench/results/<date>/<time>-scale/; BENCHMARKS.md gets its Scale section
+#   --workers               the workers curve side by side: S2 (map, default chunks and chunksize 1)
+#                           on 1, 2, 4, 8 and 16 workers for Python and procpool's ProcessPool, saved
+#                           under bench/results/<date>/<time>-workers/; BENCHMARKS.md gets its section
 # Environment: PYTHON (default python3), JAVA (default java), JAVA_OPTS (options of the bench JVM),
 #   PYTHON_POOL_BENCH, MVN (default mvn), SCALE_JAVA_OPTS (bench JVM options with --scale, default -Xmx2g).
 set -euo pipefail
@@ -41,6 +45,7 @@ REBUILD=0
 TABLE=1
 PPE=0
 SCALE=0
+WORKERS=0
 COMMON=()
 ORIG_ARGS="$*"
 
@@ -61,6 +66,7 @@ while [ $# -gt 0 ]; do
     --rebuild) REBUILD=1; shift ;;
     --no-table) TABLE=0; shift ;;
     --scale) SCALE=1; shift ;;
+    --workers) WORKERS=1; shift ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown option $1 (see --help)" ;;
   esac
@@ -107,12 +113,19 @@ fi
 
 STAMP="$(date +%H%M%S)"
 DAY="$(date +%F)"
-OUT="$REPO/bench/results/$DAY/$STAMP$([ "$QUICK" = 1 ] && echo -quick || true)"
+KIND=side-by-side
+if [ "$WORKERS" = 1 ]; then
+  # the scale question "does throughput collapse with more workers than CPUs?", asked of both
+  KIND=workers
+  COMMON+=(--scenarios S2 --processes 1,2,4,8,16)
+fi
+OUT="$REPO/bench/results/$DAY/$STAMP$([ "$QUICK" = 1 ] && echo -quick || true)$([ "$WORKERS" = 1 ] && echo -workers || true)"
 mkdir -p "$OUT"
 
 PY_ARGS=("${COMMON[@]}")
 [ "$PPE" = 1 ] || PY_ARGS+=(--no-ppe)
 JAVA_ARGS=("${COMMON[@]}")
+[ "$WORKERS" = 0 ] || JAVA_ARGS+=(--impls ProcessPool)
 # shellcheck disable=SC2206
 JAVA_OPTS_ARR=(${JAVA_OPTS:-})
 
@@ -125,7 +138,7 @@ ORDER=()
 for i in $(seq 1 "$RUNS"); do ORDER+=("python-$i" "java-$i"); done
 
 manifest() { # complete: true|false
-  SBS_OUT="$OUT/run.json" SBS_COMPLETE="$1" SBS_DAY="$DAY" SBS_STAMP="$STAMP" SBS_QUICK="$QUICK" \
+  SBS_OUT="$OUT/run.json" SBS_COMPLETE="$1" SBS_KIND="$KIND" SBS_DAY="$DAY" SBS_STAMP="$STAMP" SBS_QUICK="$QUICK" \
   SBS_COMMAND="bash bench/side-by-side.sh${ORIG_ARGS:+ }$ORIG_ARGS" SBS_ORDER="${ORDER[*]}" \
   SBS_PY_BENCH="$PY_BENCH" SBS_PY_ARGS="${PY_ARGS[*]}" SBS_GIT="$GIT" SBS_REPO="$REPO" \
   SBS_JAVA_ARGS="${JAVA_OPTS:-}${JAVA_OPTS:+ }-jar procpool-bench.jar ${JAVA_ARGS[*]}" \
@@ -136,6 +149,7 @@ st = e["SBS_STAMP"]
 json.dump({
     "started": "%s %s:%s:%s" % (e["SBS_DAY"], st[0:2], st[2:4], st[4:6]),
     "quick": e["SBS_QUICK"] == "1",
+    "kind": e["SBS_KIND"],
     "complete": e["SBS_COMPLETE"] == "true",
     "command": e["SBS_COMMAND"],
     "order": e["SBS_ORDER"].split(),
@@ -166,4 +180,8 @@ if [ "$TABLE" = 1 ]; then
   "$PYTHON" "$REPO/bench/side_by_side_table.py" --out "$REPO/BENCHMARKS.md" --latest "$REPO/bench/results"
   echo "[side-by-side] wrote $REPO/BENCHMARKS.md" >&2
 fi
-"$PYTHON" "$REPO/bench/side_by_side_table.py" "$OUT" | sed -n '/^### Targets/,/targets met/p'
+if [ "$WORKERS" = 1 ]; then
+  "$PYTHON" "$REPO/bench/side_by_side_table.py" "$OUT"
+else
+  "$PYTHON" "$REPO/bench/side_by_side_table.py" "$OUT" | sed -n '/^### Targets/,/targets met/p'
+fi

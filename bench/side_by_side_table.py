@@ -11,8 +11,9 @@ met, and the full table (medians, [min-max] as noise, ratio procpool/Python).
     python3 bench/side_by_side_table.py --out BENCHMARKS.md --latest bench/results
 
 With --latest, one section per kind of run (the newest full run, then the
-newest quick run) found under the folder, then the newest JMH result and the
-Scale section of the newest --scale run (bench/scale_table.py).  Standard library only.
+newest quick run) found under the folder, the newest --workers run (S2 on 1-16
+workers, both sides), then the newest JMH result and the Scale section of the
+newest --scale run (bench/scale_table.py).  Standard library only.
 """
 import argparse
 import glob
@@ -448,13 +449,64 @@ def latest_jmh(root):
     return max(files, key=lambda p: (os.path.basename(os.path.dirname(p)), os.path.basename(p))) if files else None
 
 
+def workers_section(run):
+    """The workers curve side by side (a --workers run: S2 on 1-16 workers for both)."""
+    py, ja = run["python"], run["java"]
+    mf = run["manifest"]
+    pm, jm = meta(py[0]["rows"]) if py else {}, meta(ja[0]["rows"]) if ja else {}
+    procs = sorted({r.get("processes") for x in py + ja for r in x["rows"] if r.get("scenario") == "S2"} - {None})
+    lines = ["## Workers side by side: S2 on 1-%s workers (%s)" % (procs[-1] if procs else "?", mf.get("started", "?")), "",
+             "The scale question (does throughput collapse when workers outnumber the CPUs?) asked of both "
+             "pools in the same run: S2 exactly as in the tables above (`map` of Longs with the default "
+             "chunk size, and with chunk size 1), for 1, 2, 4, 8 and 16 processes, "
+             "Python's `multiprocessing.Pool` (fork) and procpool's `ProcessPool` run alternately "
+             "(%s). Each pool is fresh for its size, so procpool's figures include its workers' JIT "
+             "warm-up, as in S2 (Scale, below, has warm figures). Items/s: median of the runs' medians "
+             "[min–max]; *of best*: the point as a share of the same pool's best point." % (
+                 ", ".join(mf.get("order") or []) or "?"),
+             "",
+             "- Machine: %s CPUs; Python %s; %s" % (pm.get("cpu_count", "?"), pm.get("python", "?"),
+                                                   jm.get("vm", "?")),
+             "- Results: `%s/`" % scale_table.rel(run["folder"]), ""]
+    for variant, label in (("map_default_chunksize", "default chunks"), ("map_chunksize_1", "chunk size 1")):
+        figs = {}
+        for p in procs:
+            figs[p] = (Fig(records(py, "S2", variant, "mp.Pool", p)), Fig(records(ja, "S2", variant, "ProcessPool", p)))
+        n = next((r.get("params", {}).get("n_tasks") for f in figs.values() for r in f[1].recs + f[0].recs), None)
+        label += ", %s items" % ("{:,}".format(n) if n else "?")
+        best_py = max((f[0].median for f in figs.values() if f[0]), default=None)
+        best_ja = max((f[1].median for f in figs.values() if f[1]), default=None)
+        lines += ["### %s" % label, "",
+                  "| workers | Python (items/s) | of best | procpool (items/s) | of best | procpool / Python |",
+                  "|---|---|---|---|---|---|"]
+        for p in procs:
+            fp, fj = figs[p]
+            lines.append("| %d | %s | %s | %s | %s | %s |" % (
+                p, fp.cell(), ("%.0f%%" % (100 * fp.median / best_py)) if fp and best_py else "–",
+                fj.cell(), ("%.0f%%" % (100 * fj.median / best_ja)) if fj and best_ja else "–",
+                fmt_ratio(ratio(fj, fp, True))))
+        lines.append("")
+    return lines
+
+
+def latest_workers(root):
+    """The newest complete --workers run under root, or None."""
+    found = []
+    for mf in glob.glob(os.path.join(root, "*", "*", "run.json")):
+        with open(mf) as f:
+            m = json.load(f)
+        if m.get("complete") is not False and m.get("kind") == "workers":
+            found.append((m.get("started", ""), os.path.dirname(mf)))
+    return max(found)[1] if found else None
+
+
 def latest_runs(root):
     """The newest full run and the newest quick run under root (folders with a run.json)."""
     found = []
     for mf in glob.glob(os.path.join(root, "*", "*", "run.json")):
         with open(mf) as f:
             m = json.load(f)
-        if m.get("complete") is False:
+        if m.get("complete") is False or m.get("kind", "side-by-side") != "side-by-side":
             continue
         found.append((m.get("started", ""), bool(m.get("quick")), os.path.dirname(mf)))
     found.sort(reverse=True)
@@ -478,6 +530,7 @@ def main():
     ap.add_argument("--scale", metavar="FOLDER", help="add the Scale section of a --scale run folder "
                     "(scale.jsonl; with --latest: the newest <date>/<time>-scale/ is added unless --no-scale)")
     ap.add_argument("--no-scale", action="store_true")
+    ap.add_argument("--no-workers", action="store_true", help="with --latest: leave out the newest --workers run")
     a = ap.parse_args()
     folders = list(a.folders)
     if a.latest:
@@ -495,11 +548,15 @@ def main():
         with open(notes) as fh:
             lines.extend(fh.read().rstrip("\n").split("\n"))
         lines.append("")
+    if a.latest and not a.no_workers:
+        w = latest_workers(a.latest)
+        if w:
+            folders.append(w)
     for f in folders:
         run = load_run(f)
         if not run["java"] or not run["python"]:
             print("warning: %s lacks Python or Java results" % f, file=sys.stderr)
-        lines.extend(section(run))
+        lines.extend(workers_section(run) if run["manifest"].get("kind") == "workers" else section(run))
     jmh = a.jmh or (latest_jmh(a.latest) if a.latest and not a.no_jmh else None)
     if jmh:
         lines.extend(jmh_section(jmh))

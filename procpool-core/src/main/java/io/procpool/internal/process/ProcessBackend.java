@@ -258,7 +258,8 @@ public final class ProcessBackend implements Backend {
     List<String> lines = new ArrayList<>();
     lines.add("-cp");
     lines.add(quote(cp));
-    lines.add("-XX:+UseSerialGC");
+    lines.addAll(WorkerJvmDefaults.options(settings.jvmOptions, System.getenv(), settings.processes,
+        Runtime.getRuntime().availableProcessors(), WorkerJvmDefaults.physicalMemory()));
     lines.add("--add-opens=java.base/sun.nio.ch=ALL-UNNAMED"); // a selectable stdin: see Lifeline
     lines.add("-XX:ErrorFile=" + quote(System.getProperty("java.io.tmpdir") + "/procpool-worker-hs_err-%p.log"));
     lines.add("-Dprocpool.worker=true");

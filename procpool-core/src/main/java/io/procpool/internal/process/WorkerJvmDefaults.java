@@ -1,0 +1,110 @@
+package io.procpool.internal.process;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The JVM options procpool gives every worker before the user's own ({@code jvmOptions}, which
+ * come after and so win).
+ *
+ * <ul>
+ *   <li>{@code -XX:+UseSerialGC}: one collector thread, no concurrent threads; a worker's heap is
+ *       small and its pauses are its own.
+ *   <li>{@code -Xms<n>m} when the pool has more workers than CPUs: the workers together start
+ *       with the initial heap that one worker per CPU would have (the JVM's default initial heap is
+ *       1/64 of the machine's memory, a third of it young generation), at least
+ *       {@value #MIN_INITIAL_HEAP_MIB} MiB each; the heap still grows as the tasks need, up to the
+ *       JVM's default maximum. Each worker touches its young generation's fresh pages before its
+ *       first collection: with 16 workers on 2 CPUs (384 MiB default initial heap here) a {@code map}
+ *       of 10^6 Longs spent most of its time in the kernel's page faults (measured with 32 MiB: 2.1
+ *       to 3.2x faster, system CPU time 4.4-5.5 s down to 1.4-1.8 s). Not below the CPU count: there
+ *       a young generation that holds a batch of large arrays matters more (1 MiB payloads to 2
+ *       workers in 25 MiB batches ran at 1.4-2.2 instead of 3.1-3.5 GB/s with 32 MiB), and 2 workers'
+ *       {@code map} of Longs gained nothing. Left out when the user sizes the heap in any way (so
+ *       that, say, {@code -Xmx16m} does not clash with it).
+ * </ul>
+ *
+ * <p>Stateless; thread-safe.
+ */
+final class WorkerJvmDefaults {
+  /** The smallest initial heap procpool gives a worker of an oversubscribed pool. */
+  static final int MIN_INITIAL_HEAP_MIB = 32;
+
+  /** Options that size the heap (prefixes, lower case): with any of them we leave the heap alone. */
+  private static final String[] HEAP_SIZING = {
+    "-xms", "-xmx", "-xmn", "-xx:initialheapsize", "-xx:maxheapsize", "-xx:minheapsize", "-xx:newsize",
+    "-xx:maxnewsize", "-xx:maxram", "-xx:initialrampercentage", "-xx:maxrampercentage", "-xx:minrampercentage",
+    "-xx:initialramfraction", "-xx:maxramfraction", "-xx:minramfraction"
+  };
+
+  /** Environment variables the {@code java} launcher reads options from. */
+  private static final String[] OPTION_VARIABLES = {"JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS"};
+
+  private WorkerJvmDefaults() {}
+
+  /**
+   * The default options for the workers of a pool.
+   *
+   * @param userOptions the pool's {@code jvmOptions}
+   * @param env the workers' environment (the caller's)
+   * @param processes the pool's number of workers
+   * @param cpus the CPUs the caller's JVM sees
+   * @param memoryBytes the machine's (or container's) memory
+   * @return the options to put before the user's
+   */
+  static List<String> options(List<String> userOptions, Map<String, String> env, int processes, int cpus, long memoryBytes) {
+    List<String> out = new ArrayList<>();
+    out.add("-XX:+UseSerialGC");
+    if (processes > cpus && !sizesHeap(userOptions, env)) {
+      out.add("-Xms" + initialHeapMib(processes, cpus, memoryBytes) + "m");
+    }
+    return out;
+  }
+
+  /** The initial heap of one worker when {@code processes} share {@code cpus}: see the class comment. */
+  static long initialHeapMib(int processes, int cpus, long memoryBytes) {
+    long jvmDefaultMib = (memoryBytes / 64) >> 20;
+    return Math.max(MIN_INITIAL_HEAP_MIB, jvmDefaultMib * cpus / processes);
+  }
+
+  /** The machine's memory as the JDK sees it (a container's limit inside one), or 0 if unknown. */
+  static long physicalMemory() {
+    java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    if (os instanceof com.sun.management.OperatingSystemMXBean) {
+      return ((com.sun.management.OperatingSystemMXBean) os).getTotalMemorySize();
+    }
+    return 0;
+  }
+
+  /** Whether the user's options, or the launcher's option variables, size the heap. */
+  static boolean sizesHeap(List<String> userOptions, Map<String, String> env) {
+    for (String o : userOptions) {
+      if (isHeapSizing(o)) {
+        return true;
+      }
+    }
+    for (String v : OPTION_VARIABLES) {
+      String value = env.get(v);
+      if (value != null) {
+        for (String o : value.trim().split("\\s+")) {
+          if (isHeapSizing(o)) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
+  }
+
+  private static boolean isHeapSizing(String option) {
+    String o = option.trim().toLowerCase(Locale.ROOT);
+    for (String p : HEAP_SIZING) {
+      if (o.startsWith(p)) {
+        return true;
+      }
+    }
+    return false;
+  }
+}
