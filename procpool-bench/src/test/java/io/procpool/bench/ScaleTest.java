@@ -18,15 +18,7 @@ class ScaleTest {
   @Timeout(value = 120, unit = TimeUnit.SECONDS)
   @SuppressWarnings("unchecked")
   void quickItemsAndRssPrintJsonLines() {
-    ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    PrintStream out = new PrintStream(buf, true, StandardCharsets.UTF_8);
-    assertThat(Scale.run(new String[] {"--quick", "--parts", "items,rss"}, out)).isZero();
-    List<Map<String, Object>> recs = new ArrayList<>();
-    for (String line : buf.toString(StandardCharsets.UTF_8).split("\n")) {
-      if (!line.isBlank()) {
-        recs.add((Map<String, Object>) MiniJson.parse(line));
-      }
-    }
+    List<Map<String, Object>> recs = runQuick("items,rss");
     assertThat(recs.get(0)).containsEntry("scenario", "meta").containsEntry("mode", "scale");
     Map<String, Object> end = recs.get(recs.size() - 1);
     assertThat(end).containsEntry("scenario", "meta_end");
@@ -46,15 +38,7 @@ class ScaleTest {
   @Timeout(value = 120, unit = TimeUnit.SECONDS)
   @SuppressWarnings("unchecked")
   void quickWorkersCurveHasEveryVariantAndTheWarmPointComesAfterItsWarmUp() {
-    ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    PrintStream out = new PrintStream(buf, true, StandardCharsets.UTF_8);
-    assertThat(Scale.run(new String[] {"--quick", "--parts", "workers"}, out)).isZero();
-    List<Map<String, Object>> recs = new ArrayList<>();
-    for (String line : buf.toString(StandardCharsets.UTF_8).split("\n")) {
-      if (!line.isBlank()) {
-        recs.add((Map<String, Object>) MiniJson.parse(line));
-      }
-    }
+    List<Map<String, Object>> recs = runQuick("workers");
     assertThat(recs.get(recs.size() - 1)).containsEntry("live_child_processes_end", 0L);
     List<Map<String, Object>> workers = recs.subList(1, recs.size() - 1);
     for (long procs : new long[] {1, 2}) {
@@ -70,6 +54,21 @@ class ScaleTest {
         .filter(r -> r.get("processes").equals(1L) && r.get("variant").equals("map_chunksize_1_warm")).findFirst().orElseThrow();
     assertThat((Map<String, Object>) warm1.get("params")).containsEntry("warm_up_items", 0L);
     assertThat((Double) warm2.get("median")).isPositive();
+  }
+
+  /** Runs {@code --scale --quick --parts parts}, checks it succeeded, and returns its records. */
+  @SuppressWarnings("unchecked")
+  private static List<Map<String, Object>> runQuick(String parts) {
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    PrintStream out = new PrintStream(buf, true, StandardCharsets.UTF_8);
+    assertThat(Scale.run(new String[] {"--quick", "--parts", parts}, out)).isZero();
+    List<Map<String, Object>> recs = new ArrayList<>();
+    for (String line : buf.toString(StandardCharsets.UTF_8).split("\n")) {
+      if (!line.isBlank()) {
+        recs.add((Map<String, Object>) MiniJson.parse(line));
+      }
+    }
+    return recs;
   }
 
   @Test
