@@ -489,31 +489,30 @@ def workers_section(run):
     return lines
 
 
-def latest_workers(root):
-    """The newest complete --workers run under root, or None."""
+def complete_runs(root, kind):
+    """(started, manifest, folder) of every complete run of this kind under root (a run.json per folder)."""
     found = []
     for mf in glob.glob(os.path.join(root, "*", "*", "run.json")):
         with open(mf) as f:
             m = json.load(f)
-        if m.get("complete") is not False and m.get("kind") == "workers":
-            found.append((m.get("started", ""), os.path.dirname(mf)))
-    return max(found)[1] if found else None
+        if m.get("complete") is not False and m.get("kind", "side-by-side") == kind:
+            found.append((m.get("started", ""), m, os.path.dirname(mf)))
+    return sorted(found, key=lambda t: t[0], reverse=True)
+
+
+def latest_workers(root):
+    """The newest complete --workers run under root, or None."""
+    found = complete_runs(root, "workers")
+    return found[0][2] if found else None
 
 
 def latest_runs(root):
     """The newest full run and the newest quick run under root (folders with a run.json)."""
-    found = []
-    for mf in glob.glob(os.path.join(root, "*", "*", "run.json")):
-        with open(mf) as f:
-            m = json.load(f)
-        if m.get("complete") is False or m.get("kind", "side-by-side") != "side-by-side":
-            continue
-        found.append((m.get("started", ""), bool(m.get("quick")), os.path.dirname(mf)))
-    found.sort(reverse=True)
+    found = complete_runs(root, "side-by-side")
     out = []
     for want_quick in (False, True):
-        for started, quick, folder in found:
-            if quick == want_quick:
+        for started, m, folder in found:
+            if bool(m.get("quick")) == want_quick:
                 out.append(folder)
                 break
     return out

@@ -33,11 +33,13 @@ final class WorkerJvmDefaults {
   /** The smallest initial heap procpool gives a worker of an oversubscribed pool. */
   static final int MIN_INITIAL_HEAP_MIB = 32;
 
-  /** Options that size the heap (prefixes, lower case): with any of them we leave the heap alone. */
+  /**
+   * Options that size the heap (prefixes, lower case; {@code -xx:maxram} also covers
+   * {@code MaxRAMPercentage} and {@code MaxRAMFraction}): with any of them we leave the heap alone.
+   */
   private static final String[] HEAP_SIZING = {
     "-xms", "-xmx", "-xmn", "-xx:initialheapsize", "-xx:maxheapsize", "-xx:minheapsize", "-xx:newsize",
-    "-xx:maxnewsize", "-xx:maxram", "-xx:initialrampercentage", "-xx:maxrampercentage", "-xx:minrampercentage",
-    "-xx:initialramfraction", "-xx:maxramfraction", "-xx:minramfraction"
+    "-xx:maxnewsize", "-xx:maxram", "-xx:initialram", "-xx:minram"
   };
 
   /** Environment variables the {@code java} launcher reads options from. */
