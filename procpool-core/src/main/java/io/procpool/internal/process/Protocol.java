@@ -51,4 +51,11 @@ final class Protocol {
 
   /** Environment variable carrying the pool's token to its workers (not on the command line). */
   static final String TOKEN_ENV = "PROCPOOL_TOKEN";
+
+  /** {@code n} random bytes in hex, from {@link java.security.SecureRandom}: the token, and names others must not guess. */
+  static String randomHex(int n) {
+    byte[] b = new byte[n];
+    new java.security.SecureRandom().nextBytes(b);
+    return java.util.HexFormat.of().formatHex(b);
+  }
 }

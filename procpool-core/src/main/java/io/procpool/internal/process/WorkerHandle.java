@@ -26,10 +26,8 @@ final class WorkerHandle {
   final OutputPump stdout;
   final OutputPump stderr;
   final CompletableFuture<FrameChannel> connected = new CompletableFuture<>();
-  /** Mirror of the worker's function cache (same capacity, same access order); writer thread only. */
-  final Map<Long, Boolean> knownFunctions = WorkerMain.lruMap(WorkerMain.FUNCTION_CACHE);
-  /** The function key of the last batch sent (writer thread only; 0: none). */
-  long lastFunctionKey;
+  /** Mirror of the worker's function cache; writer thread only. */
+  final FunctionMirror functions = new FunctionMirror();
   final long launchedAtNanos = System.nanoTime();
   volatile long connectedAtNanos;
 
@@ -157,6 +155,39 @@ final class WorkerHandle {
 
   synchronized boolean isDead() {
     return dead;
+  }
+
+  /** Kills the worker's process and its descendants ({@code forcibly}: SIGKILL, else SIGTERM); thread-safe. */
+  void destroy(boolean forcibly) {
+    try {
+      process.descendants().forEach(ProcessHandle::destroyForcibly);
+    } catch (RuntimeException ignored) {
+      // best effort
+    }
+    if (forcibly) {
+      process.destroyForcibly();
+    } else {
+      process.destroy();
+    }
+  }
+
+  /** The process's exit code, or -1 while it runs. */
+  int exitCode() {
+    try {
+      return process.exitValue();
+    } catch (IllegalThreadStateException e) {
+      return -1;
+    }
+  }
+
+  /** How this worker ended ({@link CrashReport}); {@code when} follows the cause. */
+  String describeExit(int code, String note, String when) {
+    return CrashReport.describe(label(), pid, code, note, when, stderr.lastLines(), stdout.lastLines());
+  }
+
+  /** The worker's last stderr and stdout lines, for a message. */
+  String lastLines() {
+    return CrashReport.lastLines(stderr.lastLines(), stdout.lastLines());
   }
 
   @Override

@@ -12,15 +12,14 @@ import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 
 /**
- * The entry point of a worker JVM. Threads: {@code main} connects, then reads frames from the pool
- * into a local queue; {@code procpool-task} runs the initializer and then the batches, one at a
- * time and strictly in arrival order (the pool relies on that order to know which batch runs),
- * and writes their results; {@code procpool-lifeline} exits the JVM when stdin reaches EOF or
+ * The entry point of a worker JVM: connects to the pool, then moves frames between the socket and
+ * a {@link BatchRunner}, holds quick results back to share a write ({@link ResultLog}), and retires.
+ * Threads: {@code main} connects, then reads frames from the pool into a local queue; {@code
+ * procpool-task} runs the initializer and then the batches, one at a time and strictly in arrival
+ * order (the pool relies on that order to know which batch runs), and writes their results; {@code procpool-lifeline} exits the JVM when stdin reaches EOF or
  * the parent process is gone. stdout and stderr belong to user code.
  *
  * <p>Arguments: {@code workerId address parentPid [resultLogFile]}; the pool's token comes in the
@@ -42,74 +41,18 @@ public final class WorkerMain {
    * batch is queued.
    */
   static final long MAX_HOLD_NANOS = Math.max(1, Long.getLong("procpool.worker.maxHoldMicros", 200)) * 1000;
-  /** Functions by key, in the same least-recently-used order as the parent's mirror. */
-  static final int FUNCTION_CACHE = 64;
 
   private final FrameChannel io;
   /** Results held back to share one socket write, or null (each result then goes at once). */
   private final ResultLog log;
   private final WireCodec codec = new WireCodec(ClassLoader.getSystemClassLoader(), SerialFilters.defaultFilter());
   private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
-  private final Map<Long, FunctionEntry> functions = lruMap(FUNCTION_CACHE);
+  private final BatchCodec messages = new BatchCodec(codec);
+  private final BatchRunner runner = new BatchRunner(codec, ClassLoader.getSystemClassLoader());
   private final int maxTasks;
   private final long maxHeap;
   private final byte[] initializer;
-  private volatile Thread taskThread;
-  private volatile long currentBatch = -1;
-  /** The last batch the pool's INTERRUPT reached while it ran (its result says so). */
-  private volatile long interruptedBatch = -1;
   private volatile boolean leaving;
-  /** The slowest item of the last batch (task thread only). */
-  private int slowestIndex;
-  private long slowestNanos;
-  /** Guards {@code inUserCode}: the task thread is interrupted only while it runs user code, never during I/O. */
-  private final Object interruptLock = new Object();
-  private boolean inUserCode;
-
-  private static final class BatchMessage {
-    final long batchId;
-    final FunctionEntry function;
-    final FrameChannel.Frame frame;
-    final int valuesAt;
-
-    BatchMessage(long batchId, FunctionEntry function, FrameChannel.Frame frame, int valuesAt) {
-      this.batchId = batchId;
-      this.function = function;
-      this.frame = frame;
-      this.valuesAt = valuesAt;
-    }
-  }
-
-  /**
-   * A function's bytes, decoded once, on first use, by the task thread: a JDK-serialized function,
-   * or a {@link CapturedLambda} template (each batch then carries the captured values).
-   */
-  private static final class FunctionEntry {
-    final byte[] bytes;
-    final boolean isTemplate;
-    /** A template's captured values per batch (0: none, and one function serves every batch). */
-    final int captured;
-    SerializableFunction<Object, Object> decoded;
-    CapturedLambda.Template template;
-    Throwable failure;
-
-    FunctionEntry(byte[] bytes) {
-      this.bytes = bytes;
-      this.isTemplate = CapturedLambda.isTemplate(bytes);
-      this.captured = isTemplate ? CapturedLambda.capturedCount(bytes) : 0;
-    }
-  }
-
-  static <K, V> Map<K, V> lruMap(int capacity) {
-    return new LinkedHashMap<>(16, 0.75f, true) {
-      private static final long serialVersionUID = 1L;
-
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
-        return size() > capacity;
-      }
-    };
-  }
 
   private WorkerMain(FrameChannel io, ResultLog log, int maxTasks, long maxHeap, byte[] initializer) {
     this.io = io;
@@ -234,7 +177,6 @@ public final class WorkerMain {
                 },
                 "procpool-exit-hook"));
     Thread task = new Thread(this::taskLoop, "procpool-task");
-    taskThread = task;
     task.start();
     readLoop();
   }
@@ -245,7 +187,7 @@ public final class WorkerMain {
         FrameChannel.Frame f = io.read();
         switch (f.type) {
           case Protocol.BATCH:
-            BatchMessage batch = parseBatch(f);
+            BatchRunner.Message batch = runner.accept(f);
             ACTIVITY.added();
             queue.put(batch);
             break;
@@ -254,12 +196,7 @@ public final class WorkerMain {
             if (log != null) {
               log.flush(io); // the pool may be timing a batch whose result is held here
             }
-            synchronized (interruptLock) {
-              if (inUserCode && currentBatch == id) {
-                interruptedBatch = id;
-                taskThread.interrupt();
-              }
-            }
+            runner.interrupt(id);
             break;
           case Protocol.SHUTDOWN:
             queue.put(SHUTDOWN);
@@ -282,7 +219,7 @@ public final class WorkerMain {
   /** Gives a queued batch back to the pool if the task thread has not taken it yet. */
   private void revoke(long batchId) throws IOException {
     for (Object o : queue) {
-      if (o instanceof BatchMessage && ((BatchMessage) o).batchId == batchId) {
+      if (o instanceof BatchRunner.Message && ((BatchRunner.Message) o).batchId == batchId) {
         if (queue.remove(o)) {
           ACTIVITY.finished();
           Buf b = new Buf(8).writeLong(batchId);
@@ -291,23 +228,6 @@ public final class WorkerMain {
         return;
       }
     }
-  }
-
-  private BatchMessage parseBatch(FrameChannel.Frame f) throws IOException {
-    In in = f.reader();
-    long batchId = in.readLong();
-    long fnKey = in.readLong();
-    int fnLen = in.readInt();
-    FunctionEntry fn;
-    if (fnLen >= 0) {
-      byte[] bytes = java.util.Arrays.copyOfRange(in.a, in.pos, in.pos + fnLen);
-      in.pos += fnLen;
-      fn = new FunctionEntry(bytes);
-      functions.put(fnKey, fn);
-    } else {
-      fn = functions.get(fnKey);
-    }
-    return new BatchMessage(batchId, fn, f, in.pos);
   }
 
   private void taskLoop() {
@@ -322,12 +242,10 @@ public final class WorkerMain {
           leave("shutdown");
           return;
         }
-        BatchMessage batch = (BatchMessage) msg;
-        currentBatch = batch.batchId;
+        BatchRunner.Message batch = (BatchRunner.Message) msg;
         long t0 = System.nanoTime();
-        Object[] results = runBatch(batch, initFailure);
+        Object[] results = runner.run(batch, initFailure);
         long batchNanos = System.nanoTime() - t0;
-        currentBatch = -1;
         done += results.length;
         String retire = null;
         if (maxTasks > 0 && done >= maxTasks) {
@@ -338,9 +256,8 @@ public final class WorkerMain {
           retire = heapAboveLimit();
         }
         Buf out = Buf.splicing(256 + WireCodec.sizeHint(results));
-        out.writeLong(batch.batchId).writeLong(batchNanos).writeInt(slowestIndex).writeLong(slowestNanos)
-            .writeByte(interruptedBatch == batch.batchId ? 1 : 0);
-        codec.writeValues(out, results, (i, e) -> new Failure(resultError(e)));
+        messages.writeResult(out, batch.batchId, batchNanos, runner.slowestIndex(), runner.slowestNanos(),
+            runner.wasInterrupted(batch.batchId), results);
         sendResult(out, batchNanos, retire != null);
         ACTIVITY.finished();
         if (retire != null) {
@@ -374,28 +291,6 @@ public final class WorkerMain {
         || log.heldNanos(System.nanoTime()) >= MAX_HOLD_NANOS) {
       log.flush(io);
     }
-  }
-
-  /** A capturing lambda rebuilt from its template and this batch's captured values. */
-  @SuppressWarnings("unchecked")
-  private static SerializableFunction<Object, Object> instantiate(CapturedLambda.Template template, Object[] captured)
-      throws Throwable {
-    for (Object v : captured) {
-      if (v instanceof Failure) {
-        throw ((Failure) v).cause(); // a captured value could not be read here
-      }
-    }
-    return (SerializableFunction<Object, Object>) template.instantiate(captured);
-  }
-
-  private static Exception resultError(Exception e) {
-    if (e instanceof java.io.NotSerializableException) {
-      java.io.NotSerializableException named =
-          new java.io.NotSerializableException("the task's result cannot be serialized: " + e.getMessage());
-      named.initCause(e);
-      return named;
-    }
-    return e;
   }
 
   /** Returns why the worker should retire if its used heap stays above the limit after a GC, else null. */
@@ -453,100 +348,5 @@ public final class WorkerMain {
       Runtime.getRuntime().halt(0);
     }
     return failure;
-  }
-
-  private Object[] runBatch(BatchMessage batch, Throwable initFailure) {
-    Object[] args;
-    Object[] captured = null;
-    FunctionEntry entry = batch.function;
-    try {
-      byte[] body = batch.frame.body;
-      int at = batch.valuesAt;
-      if (entry != null && entry.isTemplate && entry.captured > 0) {
-        int len = new In(body, at, 4).readInt();
-        if (len < 0 || len > batch.frame.len - at - 4) {
-          throw new IOException("corrupt captured values length " + len);
-        }
-        captured = codec.readValues(batch.frame.slice(at + 4, len));
-        at += 4 + len;
-      }
-      args = codec.readValues(batch.frame.slice(at, batch.frame.len - at));
-    } catch (IOException | RuntimeException e) {
-      return new Object[] {new Failure(e)};
-    }
-    Object[] results = new Object[args.length];
-    SerializableFunction<Object, Object> fn = null;
-    Throwable fnFailure = initFailure;
-    if (fnFailure == null) {
-      if (entry == null) {
-        fnFailure = new IllegalStateException("procpool internal error: the worker does not know this batch's function");
-      } else {
-        if (entry.decoded == null && entry.template == null && entry.failure == null) {
-          try {
-            if (entry.isTemplate) {
-              entry.template = CapturedLambda.Template.parse(entry.bytes, ClassLoader.getSystemClassLoader(), codec);
-              if (entry.captured == 0) {
-                entry.decoded = instantiate(entry.template, new Object[0]);
-                entry.template = null; // one function for every batch
-              }
-            } else {
-              @SuppressWarnings("unchecked")
-              SerializableFunction<Object, Object> f = (SerializableFunction<Object, Object>) codec.decodeObject(entry.bytes);
-              entry.decoded = f;
-            }
-          } catch (Throwable t) {
-            entry.failure = t;
-          }
-        }
-        fn = entry.decoded;
-        fnFailure = entry.failure;
-        if (fnFailure == null && entry.template != null) {
-          try {
-            fn = instantiate(entry.template, captured);
-          } catch (Throwable t) {
-            fnFailure = t;
-          }
-        }
-      }
-    }
-    slowestIndex = -1;
-    slowestNanos = -1;
-    // one clock read per item (System.nanoTime costs ~25 ns here, as much as a trivial task), and
-    // the interrupt window opened once per batch: between items the task thread runs only this loop
-    synchronized (interruptLock) {
-      inUserCode = true;
-    }
-    try {
-      long t0 = System.nanoTime();
-      for (int i = 0; i < args.length; i++) {
-        Object arg = args[i];
-        if (arg == WireCodec.SKIPPED) {
-          results[i] = null; // the parent fails this item itself
-        } else if (arg instanceof Failure) {
-          results[i] = arg; // the argument could not be deserialized here
-        } else if (fnFailure != null) {
-          results[i] = new Failure(fnFailure);
-        } else {
-          try {
-            results[i] = fn.apply(arg);
-          } catch (Throwable t) {
-            results[i] = new Failure(t);
-          }
-        }
-        long t1 = System.nanoTime();
-        if (t1 - t0 > slowestNanos) {
-          slowestNanos = t1 - t0;
-          slowestIndex = i;
-        }
-        t0 = t1;
-        args[i] = null;
-      }
-    } finally {
-      synchronized (interruptLock) {
-        inUserCode = false;
-        Thread.interrupted(); // an interrupt meant for this batch must not reach the next one
-      }
-    }
-    return results;
   }
 }

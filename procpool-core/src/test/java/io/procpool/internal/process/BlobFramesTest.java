@@ -130,7 +130,7 @@ class BlobFramesTest {
       out.writeInt(0).writeByte(Protocol.BATCH);
       codec.writeValues(out, values, (i, e) -> new Failure(e));
       out.putInt(mark, (int) (out.contentSize() - contentMark - 4));
-      ProcessBackend.announceBlobs(out, mark, firstSplice);
+      WorkerWriter.announceBlobs(out, mark, firstSplice);
     }
     CompletableFuture<Void> sent = async(() -> writer.writeFrames(out));
     for (Object[] values : frames) {

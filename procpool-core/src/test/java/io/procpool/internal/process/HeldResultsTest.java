@@ -130,7 +130,7 @@ class HeldResultsTest {
   @Test
   void crashWhileHoldingResultsLosesNothingAndRunsNothingTwice() throws Exception {
     Path file = tmp.resolve("runs.txt");
-    long recoveredBefore = ProcessBackend.RESULTS_RECOVERED.get();
+    long recoveredBefore = WorkerExits.RESULTS_RECOVERED.get();
     List<Long> pids = new ArrayList<>();
     try (ProcessPool pool =
         ProcessPool.builder()
@@ -138,7 +138,7 @@ class HeldResultsTest {
             .jvmOptions("-Dprocpool.worker.maxHoldMicros=60000000", "-Dprocpool.worker.maxHeld=100000")
             .build()) {
       int rounds = 0;
-      while (rounds < 3 || (ProcessBackend.RESULTS_RECOVERED.get() == recoveredBefore && rounds < 20)) {
+      while (rounds < 3 || (WorkerExits.RESULTS_RECOVERED.get() == recoveredBefore && rounds < 20)) {
         int base = rounds * 100;
         int crashAt = base + 60;
         String f = file.toString();
@@ -166,7 +166,7 @@ class HeldResultsTest {
           Files.readAllLines(file).stream().collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
       assertThat(runs).hasSize(rounds * 80);
       assertThat(runs.values()).as("runs per task").containsOnly(1L);
-      assertThat(ProcessBackend.RESULTS_RECOVERED.get())
+      assertThat(WorkerExits.RESULTS_RECOVERED.get())
           .as("results taken from a dead worker's log in %d rounds", rounds)
           .isGreaterThan(recoveredBefore);
     }

@@ -1,0 +1,172 @@
+package io.procpool.internal.process;
+
+import io.procpool.internal.Failure;
+import java.io.IOException;
+import java.io.NotSerializableException;
+import java.util.Map;
+
+/**
+ * The task message as plain bytes: a batch (its id, its function's key and maybe bytes, a
+ * template's captured values, the items) and its result (the id, timings, the results). The body
+ * of a {@link Protocol#BATCH} or {@link Protocol#RESULT} frame, and nothing of how it travels:
+ * the process backend sends it over a socket, a cluster agent can carry the same bytes. Stateless
+ * beyond its {@link WireCodec}; thread-safe.
+ *
+ * <p>Batch: {@code long batchId, long functionKey, int functionLength (-1: the receiver holds
+ * it), functionBytes, [int capturedLength, captured values] (templates that capture), items}.
+ * Result: {@code long batchId, long batchNanos, int slowestIndex, long slowestNanos, byte
+ * interrupted, results}.
+ */
+final class BatchCodec {
+  private final WireCodec codec;
+
+  BatchCodec(WireCodec codec) {
+    this.codec = codec;
+  }
+
+  /**
+   * Appends a batch's body to {@code out}. Items that cannot be encoded go as {@link
+   * WireCodec#SKIPPED}, and {@code failures} (cleared first) gets their exceptions by index: the
+   * sender fails those items itself.
+   *
+   * @param carryFunction whether the function's bytes go along (the receiver does not hold them)
+   */
+  void writeBatch(Buf out, long batchId, EncodedFunction fn, boolean carryFunction, Object[] items,
+      Map<Integer, Throwable> failures) {
+    out.ensure(WireCodec.sizeHint(items) + fn.bytes.length + (fn.captured == null ? 0 : fn.captured.length) + 36);
+    out.writeLong(batchId).writeLong(fn.key);
+    if (carryFunction) {
+      out.writeInt(fn.bytes.length);
+      out.write(fn.bytes, 0, fn.bytes.length);
+    } else {
+      out.writeInt(-1);
+    }
+    if (fn.captured != null) {
+      out.writeInt(fn.captured.length);
+      out.write(fn.captured, 0, fn.captured.length);
+    }
+    failures.clear();
+    codec.writeValues(
+        out,
+        items,
+        (i, e) -> {
+          failures.put(i, e);
+          return WireCodec.SKIPPED;
+        });
+  }
+
+  /** The start of a batch's body: which batch, which function; its values follow at {@link #valuesAt}. */
+  static final class BatchHeader {
+    final long batchId;
+    final long functionKey;
+    /** The function's bytes, or null when the batch did not carry them. */
+    final byte[] functionBytes;
+    final int valuesAt;
+
+    BatchHeader(long batchId, long functionKey, byte[] functionBytes, int valuesAt) {
+      this.batchId = batchId;
+      this.functionKey = functionKey;
+      this.functionBytes = functionBytes;
+      this.valuesAt = valuesAt;
+    }
+  }
+
+  /** Reads the header of a batch frame; its values are read later with {@link #readValues}. */
+  static BatchHeader readHeader(FrameChannel.Frame f) throws IOException {
+    In in = f.reader();
+    long batchId = in.readLong();
+    long fnKey = in.readLong();
+    int fnLen = in.readInt();
+    byte[] bytes = null;
+    if (fnLen >= 0) {
+      if (fnLen > in.end - in.pos) {
+        throw new IOException("corrupt function length " + fnLen);
+      }
+      bytes = java.util.Arrays.copyOfRange(in.a, in.pos, in.pos + fnLen);
+      in.pos += fnLen;
+    }
+    return new BatchHeader(batchId, fnKey, bytes, in.pos);
+  }
+
+  /**
+   * Reads a batch's values from {@code at}: [0] the captured values ({@code withCaptured}, else
+   * null), [1] the items.
+   */
+  Object[][] readValues(FrameChannel.Frame f, int at, boolean withCaptured) throws IOException {
+    Object[] captured = null;
+    if (withCaptured) {
+      int len = new In(f.body, at, 4).readInt();
+      if (len < 0 || len > f.len - at - 4) {
+        throw new IOException("corrupt captured values length " + len);
+      }
+      captured = codec.readValues(f.slice(at + 4, len));
+      at += 4 + len;
+    }
+    return new Object[][] {captured, codec.readValues(f.slice(at, f.len - at))};
+  }
+
+  /** Appends a result's body to {@code out}; a result that cannot be encoded goes as a {@link Failure} naming why. */
+  void writeResult(Buf out, long batchId, long batchNanos, int slowestIndex, long slowestNanos, boolean interrupted,
+      Object[] results) {
+    out.writeLong(batchId).writeLong(batchNanos).writeInt(slowestIndex).writeLong(slowestNanos)
+        .writeByte(interrupted ? 1 : 0);
+    codec.writeValues(out, results, (i, e) -> new Failure(resultError(e)));
+  }
+
+  /** A decoded result body. */
+  static final class Result {
+    final long batchId;
+    /** How long the batch ran, by the worker's clock. */
+    final long batchNanos;
+    final int slowestIndex;
+    final long slowestNanos;
+    /** Whether the pool's interrupt reached the batch while it ran. */
+    final boolean interrupted;
+    /** The results, or null if they could not be read ({@link #decodeError}). */
+    final Object[] values;
+    final Exception decodeError;
+
+    Result(long batchId, long batchNanos, int slowestIndex, long slowestNanos, boolean interrupted, Object[] values,
+        Exception decodeError) {
+      this.batchId = batchId;
+      this.batchNanos = batchNanos;
+      this.slowestIndex = slowestIndex;
+      this.slowestNanos = slowestNanos;
+      this.interrupted = interrupted;
+      this.values = values;
+      this.decodeError = decodeError;
+    }
+  }
+
+  /**
+   * Reads a result body. Results that cannot be read leave {@link Result#values} null and the
+   * reason in {@link Result#decodeError}.
+   *
+   * @throws IOException if even the header cannot be read
+   */
+  Result readResult(In in) throws IOException {
+    long id = in.readLong();
+    long batchNanos = in.readLong();
+    int slowestIndex = in.readInt();
+    long slowestNanos = in.readLong();
+    boolean interrupted = in.readByte() == 1;
+    Object[] values;
+    Exception decodeError = null;
+    try {
+      values = codec.readValues(in);
+    } catch (IOException | RuntimeException e) {
+      values = null;
+      decodeError = e;
+    }
+    return new Result(id, batchNanos, slowestIndex, slowestNanos, interrupted, values, decodeError);
+  }
+
+  private static Exception resultError(Exception e) {
+    if (e instanceof NotSerializableException) {
+      NotSerializableException named = new NotSerializableException("the task's result cannot be serialized: " + e.getMessage());
+      named.initCause(e);
+      return named;
+    }
+    return e;
+  }
+}
