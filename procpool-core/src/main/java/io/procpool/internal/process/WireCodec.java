@@ -1,16 +1,13 @@
 package io.procpool.internal.process;
 
-import io.procpool.RemoteException;
 import io.procpool.internal.Calls;
 import io.procpool.internal.Failure;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.NotSerializableException;
 import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
-import java.io.ObjectStreamClass;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -23,9 +20,8 @@ import java.util.List;
  * pairs, {@code ArrayList} and {@code List.of} lists of such values, long[], int[], double[]) are
  * written directly with a one-byte tag (a list comes back as the same kind of list); every other value goes through one JDK
  * {@link ObjectOutputStream} per message, so class descriptors are written once per batch. A
- * failure carries the JDK-serialized exception when it can be serialized and always a plain
- * description (class name, message, stack, causes) to rebuild a {@link RemoteException} from.
- * Deserialization uses the given class loader and an {@link ObjectInputFilter}.
+ * failure is written by {@link FailureCodec}, runs of boxed numbers by {@link NumberRuns}, other
+ * objects by {@link ObjectCodec} (the given class loader and {@link ObjectInputFilter}).
  *
  * <p>Thread-safe (stateless apart from configuration).
  */
@@ -49,13 +45,7 @@ final class WireCodec {
   private static final int DOUBLES = 16;
   /** A failure already written in this message (by its index among the message's failures). */
   private static final int FAILURE_REF = 17;
-  /** Top level only: a run of {@code int count} consecutive Longs / Integers / Doubles, untagged. */
-  private static final int LONG_RUN = 18;
-  private static final int INT_RUN = 19;
-  private static final int DOUBLE_RUN = 20;
-  /** Shorter runs of one boxed type are written value by value. */
-  private static final int MIN_RUN = 4;
-  private static final int MAX_CAUSES = 16;
+  // 18, 19, 20: runs of numbers, top level only (NumberRuns)
   /** {@code List.of(...)}'s classes (ImmutableCollections.List12 and ListN). */
   private static final Class<?> LIST12 = List.of(1).getClass();
   private static final Class<?> LISTN = List.of(1, 2, 3).getClass();
@@ -73,12 +63,12 @@ final class WireCodec {
     Object replace(int index, Exception error);
   }
 
-  private final ClassLoader loader;
-  private final ObjectInputFilter filter;
+  private final ObjectCodec objects;
+  private final FailureCodec failureCodec;
 
   WireCodec(ClassLoader loader, ObjectInputFilter filter) {
-    this.loader = loader;
-    this.filter = filter;
+    this.objects = new ObjectCodec(loader, filter);
+    this.failureCodec = new FailureCodec(objects, loader);
   }
 
   // ------------------------------------------------------------------ values
@@ -128,9 +118,9 @@ final class WireCodec {
     ObjectSection objects = new ObjectSection();
     for (int i = 0; i < values.length; ) {
       Object v = values[i];
-      int run = v == null ? 1 : runLength(values, i, v.getClass());
-      if (run >= MIN_RUN) {
-        writeRun(out, values, i, run);
+      int run = v == null ? 1 : NumberRuns.length(values, i, v.getClass());
+      if (run >= NumberRuns.MIN_RUN) {
+        NumberRuns.write(out, values, i, run);
         i += run;
       } else {
         writeValue(out, v, objects);
@@ -143,59 +133,6 @@ final class WireCodec {
     }
     out.putInt(lenAt, (int) tagged);
     objects.appendTo(out);
-  }
-
-  /** How many values from {@code from} on are of {@code type}, if it is Long, Integer or Double; else 1. */
-  private static int runLength(Object[] values, int from, Class<?> type) {
-    if (type != Long.class && type != Integer.class && type != Double.class) {
-      return 1;
-    }
-    int end = from + 1;
-    while (end < values.length && values[end] != null && values[end].getClass() == type) {
-      end++;
-    }
-    return end - from;
-  }
-
-  private static void writeRun(Buf out, Object[] values, int from, int count) {
-    Class<?> type = values[from].getClass();
-    if (type == Long.class) {
-      out.writeByte(LONG_RUN).writeInt(count);
-      out.ensure(8 * count);
-      for (int i = from; i < from + count; i++) {
-        out.writeLong((Long) values[i]);
-      }
-    } else if (type == Integer.class) {
-      out.writeByte(INT_RUN).writeInt(count);
-      out.ensure(4 * count);
-      for (int i = from; i < from + count; i++) {
-        out.writeInt((Integer) values[i]);
-      }
-    } else {
-      out.writeByte(DOUBLE_RUN).writeInt(count);
-      out.ensure(8 * count);
-      for (int i = from; i < from + count; i++) {
-        out.writeLong(Double.doubleToRawLongBits((Double) values[i]));
-      }
-    }
-  }
-
-  /** Reads a run written by {@link #writeRun} into {@code out[from..)}; returns its length. */
-  private static int readRun(int tag, In in, Object[] out, int from) throws IOException {
-    int count = in.readInt();
-    if (count < 1 || count > out.length - from) {
-      throw new IOException("corrupt run of " + count + " values at item " + from + " of " + out.length);
-    }
-    for (int i = from; i < from + count; i++) {
-      if (tag == LONG_RUN) {
-        out[i] = in.readLong();
-      } else if (tag == INT_RUN) {
-        out[i] = in.readInt();
-      } else {
-        out[i] = Double.longBitsToDouble(in.readLong());
-      }
-    }
-    return count;
   }
 
   /** The JDK-serialized values of one message, written after the tagged ones. */
@@ -263,7 +200,7 @@ final class WireCodec {
       } else {
         objects.failures.put(cause, objects.failures.size());
         out.writeByte(FAILURE);
-        writeFailure(out, cause);
+        failureCodec.write(out, cause);
       }
     } else if (c == ArrayList.class || c == LIST12 || c == LISTN) {
       List<?> list = (List<?>) v;
@@ -341,9 +278,9 @@ final class WireCodec {
     for (int i = 0; i < n; i++) {
       try {
         int tag = tagged.pos < tagged.end ? tagged.a[tagged.pos] : -1;
-        if (tag == LONG_RUN || tag == INT_RUN || tag == DOUBLE_RUN) {
+        if (NumberRuns.isRun(tag)) {
           tagged.pos++;
-          i += readRun(tag, tagged, out, i) - 1;
+          i += NumberRuns.read(tag, tagged, out, i) - 1;
           continue;
         }
         out[i] = readValue(tagged, objectsIn, ois, failures);
@@ -430,7 +367,7 @@ final class WireCodec {
         Object second = readValue(in, objectsIn, ois, failures);
         return new Calls.Pair(first, second);
       case FAILURE: {
-        Failure f = new Failure(readFailure(in));
+        Failure f = new Failure(failureCodec.read(in));
         failures.add(f);
         return f;
       }
@@ -443,7 +380,7 @@ final class WireCodec {
       }
       case OBJECT:
         if (ois[0] == null) {
-          ois[0] = objectInput(new ByteArrayInputStream(objectsIn.a, objectsIn.pos, objectsIn.remaining()));
+          ois[0] = objects.input(new ByteArrayInputStream(objectsIn.a, objectsIn.pos, objectsIn.remaining()));
         }
         return ois[0].readObject();
       default:
@@ -459,156 +396,20 @@ final class WireCodec {
     return n;
   }
 
-  // ------------------------------------------------------------------ failures
-
-  /** In place of a failure's JDK-serialized bytes: none, rebuild it from its description. */
-  private static final int REBUILD_FROM_DESCRIPTION = -2;
-
-  private void writeFailure(Buf out, Throwable t) {
-    byte[] serialized = null;
-    if (PlainThrowables.isPlain(t, MAX_CAUSES)) {
-      out.writeInt(REBUILD_FROM_DESCRIPTION); // faster both ways than JDK serialization, and as faithful
-    } else {
-      try {
-        serialized = encodeObject(t);
-      } catch (IOException | RuntimeException e) {
-        serialized = null;
-      }
-      if (serialized == null) {
-        out.writeInt(-1);
-      } else {
-        out.writeBytes(serialized);
-      }
-    }
-    int depth = 0;
-    for (Throwable c = t; c != null && depth < MAX_CAUSES; c = c.getCause() == c ? null : c.getCause(), depth++) {
-      out.writeByte(1);
-      out.writeString(c.getClass().getName());
-      out.writeNullable(safeMessage(c));
-      StackTraceElement[] st = c.getStackTrace();
-      out.writeInt(st.length);
-      for (StackTraceElement e : st) {
-        // what StackTraceElement.toString shows: no built-in loader name, no JDK module version
-        String loaderName = e.getClassLoaderName();
-        boolean builtIn = loaderName == null || loaderName.equals("app") || loaderName.equals("platform");
-        String module = e.getModuleName();
-        boolean jdkModule = module != null && (module.startsWith("java.") || module.startsWith("jdk."));
-        out.writeNullable(builtIn ? null : loaderName);
-        out.writeNullable(module);
-        out.writeNullable(jdkModule ? null : e.getModuleVersion());
-        out.writeString(e.getClassName());
-        out.writeString(e.getMethodName());
-        out.writeNullable(e.getFileName());
-        out.writeInt(e.getLineNumber());
-      }
-    }
-    out.writeByte(0);
-  }
-
-  private static String safeMessage(Throwable t) {
-    try {
-      return t.getMessage();
-    } catch (RuntimeException e) {
-      return "(getMessage() threw " + e + ")";
-    }
-  }
-
-  private Throwable readFailure(In in) throws IOException {
-    int len = in.readInt();
-    Throwable rebuilt = null;
-    Exception whyNot = null;
-    if (len >= 0) {
-      int at = in.pos;
-      in.pos += len;
-      try {
-        Object o = decodeObject(in.a, at, len);
-        if (o instanceof Throwable) {
-          rebuilt = (Throwable) o;
-        }
-      } catch (IOException | ClassNotFoundException | RuntimeException | LinkageError e) {
-        whyNot = e instanceof Exception ? (Exception) e : new IOException(e);
-      }
-    }
-    List<RemoteException> chain = new ArrayList<>();
-    while (in.readByte() == 1) {
-      String cls = in.readString();
-      String msg = in.readNullable();
-      int frames = in.readInt();
-      StackTraceElement[] st = new StackTraceElement[Math.max(0, frames)];
-      for (int i = 0; i < st.length; i++) {
-        String loaderName = in.readNullable();
-        String module = in.readNullable();
-        String version = in.readNullable();
-        String c = in.readString();
-        String m = in.readString();
-        String f = in.readNullable();
-        int line = in.readInt();
-        st[i] = new StackTraceElement(loaderName, module, version, c, m, f, line);
-      }
-      chain.add(new RemoteException(cls, msg, st, null));
-    }
-    if (rebuilt != null) {
-      return rebuilt;
-    }
-    if (len == REBUILD_FROM_DESCRIPTION) {
-      Throwable plain = PlainThrowables.rebuild(chain, loader);
-      if (plain != null) {
-        return plain;
-      }
-    }
-    RemoteException cause = null;
-    for (int i = chain.size() - 1; i >= 0; i--) {
-      RemoteException r = chain.get(i);
-      RemoteException linked = new RemoteException(r.remoteClassName(), r.remoteMessage(), r.getStackTrace(), cause);
-      cause = linked;
-    }
-    if (cause != null && whyNot != null) {
-      cause.addSuppressed(whyNot);
-    }
-    return cause != null ? cause : new RemoteException("unknown", "a failure without description", null, null);
-  }
-
   // ------------------------------------------------------------------ single objects
 
-  /** JDK-serializes one object (a function, an initializer, an exception). */
   /** Whether this codec's deserialization filter rejects instances of {@code type}. */
   boolean rejects(Class<?> type) {
-    return filter != null && SerialFilters.rejects(filter, type);
+    return objects.rejects(type);
   }
 
+  /** JDK-serializes one object (a function, an initializer, an exception). */
   byte[] encodeObject(Object o) throws IOException {
-    Buf b = new Buf(512);
-    try (ObjectOutputStream oos = new ObjectOutputStream(b)) {
-      oos.writeObject(o);
-    }
-    return b.toByteArray();
+    return objects.encode(o);
   }
 
+  /** Deserializes one object written by {@link #encodeObject}, through the class loader and the filter. */
   Object decodeObject(byte[] bytes) throws IOException, ClassNotFoundException {
-    return decodeObject(bytes, 0, bytes.length);
-  }
-
-  Object decodeObject(byte[] bytes, int off, int len) throws IOException, ClassNotFoundException {
-    try (ObjectInputStream ois = objectInput(new ByteArrayInputStream(bytes, off, len))) {
-      return ois.readObject();
-    }
-  }
-
-  private ObjectInputStream objectInput(InputStream in) throws IOException {
-    ObjectInputStream ois =
-        new ObjectInputStream(in) {
-          @Override
-          protected Class<?> resolveClass(ObjectStreamClass desc) throws IOException, ClassNotFoundException {
-            try {
-              return Class.forName(desc.getName(), false, loader);
-            } catch (ClassNotFoundException e) {
-              return super.resolveClass(desc);
-            }
-          }
-        };
-    if (filter != null) {
-      ois.setObjectInputFilter(filter);
-    }
-    return ois;
+    return objects.decode(bytes, 0, bytes.length);
   }
 }
