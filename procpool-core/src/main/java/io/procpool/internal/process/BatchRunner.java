@@ -3,25 +3,21 @@ package io.procpool.internal.process;
 import io.procpool.SerializableFunction;
 import io.procpool.internal.Failure;
 import java.io.IOException;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * Runs batches from their bytes: keeps the functions batches refer to by key (a least-recently-used
- * cache the parent mirrors, {@link FunctionMirror}), decodes a batch's function, captured values
+ * cache the parent mirrors), decodes a batch's function, captured values
  * and items, and applies the function item by item, timing the slowest. Transport-free: frames in,
  * results out. Threads: {@link #accept} on the receiving thread, {@link #run} on one task thread,
  * {@link #interrupt} on any; the monitor of {@code interruptLock} guards only the interrupt window.
  */
 final class BatchRunner {
-  /** Functions by key, in the same least-recently-used order as the parent's mirror. */
-  static final int FUNCTION_CACHE = 64;
-
   private final WireCodec codec;
   private final BatchCodec messages;
   private final ClassLoader loader;
   /** Receiving thread only. */
-  private final Map<Long, FunctionEntry> functions = lruMap(FUNCTION_CACHE);
+  private final Map<Long, FunctionEntry> functions = new LruMap<>(Protocol.FUNCTION_CACHE);
   /** Guards {@code inUserCode}: the task thread is interrupted only while it runs user code, never during I/O. */
   private final Object interruptLock = new Object();
   private boolean inUserCode;
@@ -72,18 +68,6 @@ final class BatchRunner {
       this.isTemplate = CapturedLambda.isTemplate(bytes);
       this.captured = isTemplate ? CapturedLambda.capturedCount(bytes) : 0;
     }
-  }
-
-  /** A map that keeps the {@code capacity} most recently used entries. */
-  static <K, V> Map<K, V> lruMap(int capacity) {
-    return new LinkedHashMap<>(16, 0.75f, true) {
-      private static final long serialVersionUID = 1L;
-
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
-        return size() > capacity;
-      }
-    };
   }
 
   /** Reads a batch frame's header and records the function it carries; call in arrival order. */

@@ -4,7 +4,7 @@ package io.procpool.internal.process;
  * A job's function as it travels: a key, the function's bytes (JDK-serialized, or a {@link
  * CapturedLambda} template), and this job's captured values for a template ({@code captured},
  * encoded by {@link WireCodec}, sent with every batch; null if none). Immutable; made once per job
- * by {@link JobFunctions} on the submitting thread, read by any thread.
+ * by the parent's {@code JobFunctions} on the submitting thread, read by any thread.
  */
 final class EncodedFunction {
   final long key;

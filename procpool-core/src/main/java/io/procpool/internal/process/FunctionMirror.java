@@ -4,12 +4,11 @@ import java.util.Map;
 
 /**
  * The parent's mirror of one worker's function cache, which says whether a batch must carry its
- * function's bytes or only its key. Same capacity and access order as the worker's cache ({@link
- * BatchRunner}), so a key the mirror holds is one the worker holds. Used by that worker's writer
+ * function's bytes or only its key. Same capacity ({@link Protocol#FUNCTION_CACHE}) and access order as the worker's cache, so a key the mirror holds is one the worker holds. Used by that worker's writer
  * thread only; no lock.
  */
 final class FunctionMirror {
-  private final Map<Long, Boolean> known = BatchRunner.lruMap(BatchRunner.FUNCTION_CACHE);
+  private final Map<Long, Boolean> known = new LruMap<>(Protocol.FUNCTION_CACHE);
   /** The function key of the last batch sent (0: none). */
   private long lastKey;
 

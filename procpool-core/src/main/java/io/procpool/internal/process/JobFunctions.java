@@ -17,11 +17,11 @@ import java.util.Map;
 final class JobFunctions {
   private final WireCodec codec;
   // guarded by this
-  private final Map<FunctionBytes, Long> keys = BatchRunner.lruMap(256);
+  private final Map<FunctionBytes, Long> keys = new LruMap<>(256);
   /** Encoded lambdas that capture nothing, by {@link Calls#statelessKey}: no serialization per call. */
-  private final Map<Object, EncodedFunction> stateless = BatchRunner.lruMap(256);
+  private final Map<Object, EncodedFunction> stateless = new LruMap<>(256);
   /** Templates of lambdas ({@link CapturedLambda}), by lambda class (and adapter). */
-  private final Map<Object, EncodedFunction> templates = BatchRunner.lruMap(256);
+  private final Map<Object, EncodedFunction> templates = new LruMap<>(256);
   private long nextKey;
 
   JobFunctions(WireCodec codec) {

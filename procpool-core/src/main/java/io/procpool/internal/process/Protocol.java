@@ -49,6 +49,9 @@ final class Protocol {
   /** {@code long batchId}: the worker gave that batch back without starting it. */
   static final byte REVOKED = 16;
 
+  /** Functions a worker keeps by key, least recently used evicted first; the parent's mirror of them has the same size. */
+  static final int FUNCTION_CACHE = 64;
+
   /** Environment variable carrying the pool's token to its workers (not on the command line). */
   static final String TOKEN_ENV = "PROCPOOL_TOKEN";
 
