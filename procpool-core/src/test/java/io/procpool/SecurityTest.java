@@ -59,9 +59,9 @@ class SecurityTest {
 
   @Test
   void deserializationRejectsKnownGadgetClasses() {
-    java.io.ObjectInputFilter filter = io.procpool.internal.process.SerialFilters.defaultFilter();
-    assertThat(io.procpool.internal.process.SerialFilters.rejects(filter, javax.management.BadAttributeValueExpException.class)).isTrue();
-    assertThat(io.procpool.internal.process.SerialFilters.rejects(filter, java.util.ArrayList.class)).isFalse();
+    java.io.ObjectInputFilter filter = io.procpool.internal.wire.SerialFilters.defaultFilter();
+    assertThat(io.procpool.internal.wire.SerialFilters.rejects(filter, javax.management.BadAttributeValueExpException.class)).isTrue();
+    assertThat(io.procpool.internal.wire.SerialFilters.rejects(filter, java.util.ArrayList.class)).isFalse();
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.procpool.bench;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -218,33 +219,34 @@ final class Args {
     return allProcessesFor.contains(scenario) ? processes : processes.subList(0, 1);
   }
 
-  Json.Obj toJson() {
-    return Json.obj()
-        .with("argv", raw)
-        .with("scenarios", scenarios)
-        .with("processes", processes)
-        .with("all_processes_for", allProcessesFor)
-        .with("impls", impls)
-        .with("repeats", repeats)
-        .with("quick", quick)
-        .with("s1_task_barrier", s1TaskBarrier)
-        .with("wait_quiet", waitQuiet)
-        .with("quiet_threshold", quietThreshold)
-        .with("s2_n", s2N)
-        .with("s2_n_cs1", s2NCs1)
-        .with("s3_n", s3N)
-        .with("s4_n", s4N)
-        .with("s5_n", s5N)
-        .with("s6_items", s6Items)
-        .with("s6_target_ms", s6TargetMs)
-        .with("s6_n", s6N)
-        .with("s6_jit_warmup_ms", s6JitWarmupMs)
-        .with("s7_items", s7Items)
-        .with("s7_size_mib", s7SizeMib)
-        .with("s8_n", s8N)
-        .with("s8_chunk", s8Chunk)
-        .with("s9_n", s9N)
-        .with("s10_timeout", s10Timeout);
+  /** Every option, for the meta record. */
+  ObjectNode toJson() {
+    return JsonLines.obj()
+        .putPOJO("argv", raw)
+        .putPOJO("scenarios", scenarios)
+        .putPOJO("processes", processes)
+        .putPOJO("all_processes_for", allProcessesFor)
+        .putPOJO("impls", impls)
+        .put("repeats", repeats)
+        .put("quick", quick)
+        .put("s1_task_barrier", s1TaskBarrier)
+        .put("wait_quiet", waitQuiet)
+        .put("quiet_threshold", quietThreshold)
+        .put("s2_n", s2N)
+        .put("s2_n_cs1", s2NCs1)
+        .put("s3_n", s3N)
+        .put("s4_n", s4N)
+        .put("s5_n", s5N)
+        .put("s6_items", s6Items)
+        .put("s6_target_ms", s6TargetMs)
+        .put("s6_n", s6N)
+        .put("s6_jit_warmup_ms", s6JitWarmupMs)
+        .put("s7_items", s7Items)
+        .put("s7_size_mib", s7SizeMib)
+        .put("s8_n", s8N)
+        .put("s8_chunk", s8Chunk)
+        .put("s9_n", s9N)
+        .put("s10_timeout", s10Timeout);
   }
 
   private static List<String> csv(String s) {

@@ -1,5 +1,6 @@
 package io.procpool.bench;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -59,28 +60,27 @@ public final class BenchMain {
     long tStart = System.nanoTime();
     Scenarios sc = new Scenarios(a, out);
     Runtime rt = Runtime.getRuntime();
-    Json.Obj meta =
-        Json.obj()
-            .with("scenario", "meta")
-            .with("impl", "procpool")
-            .with("java_version", System.getProperty("java.version"))
-            .with("java_vendor", System.getProperty("java.vendor"))
-            .with("vm", System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.version"))
-            .with("runtime_version", Runtime.version().toString())
-            .with("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"))
-            .with("cpu_count", rt.availableProcessors())
-            .with("usable_cpus", rt.availableProcessors())
-            .with("max_heap_mib", rt.maxMemory() >> 20)
-            .with("jvm_args", ManagementFactory.getRuntimeMXBean().getInputArguments())
-            .with("class_path", System.getProperty("java.class.path"))
-            .with("worker_jvm", "java from java.home, class path as the caller's, procpool defaults (-XX:+UseSerialGC)")
-            .with("loadavg_start", Health.loadAverage())
-            .with("other_cpu_busy_pct_start", a.skipHealth ? null : Health.cpuBusyPct(1.0))
-            .with("parallel_capacity_start", a.skipHealth ? null : Health.parallelCapacity(0.2, 3))
-            .with("args", a.toJson())
-            .with("time_unix", System.currentTimeMillis() / 1000);
-    out.println(Json.write(meta));
-    out.flush();
+    ObjectNode meta =
+        JsonLines.obj()
+            .put("scenario", "meta")
+            .put("impl", "procpool")
+            .put("java_version", System.getProperty("java.version"))
+            .put("java_vendor", System.getProperty("java.vendor"))
+            .put("vm", System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.version"))
+            .put("runtime_version", Runtime.version().toString())
+            .put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"))
+            .put("cpu_count", rt.availableProcessors())
+            .put("usable_cpus", rt.availableProcessors())
+            .put("max_heap_mib", rt.maxMemory() >> 20)
+            .putPOJO("jvm_args", ManagementFactory.getRuntimeMXBean().getInputArguments())
+            .put("class_path", System.getProperty("java.class.path"))
+            .put("worker_jvm", "java from java.home, class path as the caller's, procpool defaults (-XX:+UseSerialGC)")
+            .putPOJO("loadavg_start", Health.loadAverage())
+            .put("other_cpu_busy_pct_start", a.skipHealth ? null : Health.cpuBusyPct(1.0));
+    meta.set("parallel_capacity_start", a.skipHealth ? null : Health.parallelCapacity(0.2, 3));
+    meta.set("args", a.toJson());
+    meta.put("time_unix", System.currentTimeMillis() / 1000);
+    JsonLines.print(out, meta);
     List<String> errors = new ArrayList<>();
     for (String s : Args.ALL_SCENARIOS) {
       if (!a.scenarios.contains(s)) {
@@ -123,19 +123,18 @@ public final class BenchMain {
         errors.add(s + ": " + e);
       }
     }
-    sc.context.clear();
+    sc.context.removeAll();
     long children = ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).count();
-    Json.Obj end =
-        Json.obj()
-            .with("scenario", "meta_end")
-            .with("total_s", Json.round((System.nanoTime() - tStart) / 1e9, 2))
-            .with("loadavg_end", Health.loadAverage())
-            .with("other_cpu_busy_pct_end", a.skipHealth ? null : Health.cpuBusyPct(1.0))
-            .with("parallel_capacity_end", a.skipHealth ? null : Health.parallelCapacity(0.2, 3))
-            .with("live_child_processes_end", children)
-            .with("errors", errors);
-    out.println(Json.write(end));
-    out.flush();
+    ObjectNode end =
+        JsonLines.obj()
+            .put("scenario", "meta_end")
+            .put("total_s", Stats.round((System.nanoTime() - tStart) / 1e9, 2))
+            .putPOJO("loadavg_end", Health.loadAverage())
+            .put("other_cpu_busy_pct_end", a.skipHealth ? null : Health.cpuBusyPct(1.0));
+    end.set("parallel_capacity_end", a.skipHealth ? null : Health.parallelCapacity(0.2, 3));
+    end.put("live_child_processes_end", children);
+    end.putPOJO("errors", errors);
+    JsonLines.print(out, end);
     return errors.size();
   }
 }

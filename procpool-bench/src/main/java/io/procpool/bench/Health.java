@@ -1,5 +1,6 @@
 package io.procpool.bench;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +23,7 @@ public final class Health {
       Thread.sleep((long) (seconds * 1000));
       long[] b = snap();
       long total = Math.max(1, b[0] - a[0]);
-      return Json.round(100.0 * (1 - (double) (b[1] - a[1]) / total), 1);
+      return Stats.round(100.0 * (1 - (double) (b[1] - a[1]) / total), 1);
     } catch (IOException | RuntimeException e) {
       return null;
     } catch (InterruptedException e) {
@@ -48,7 +49,7 @@ public final class Health {
       String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
       List<Double> out = new ArrayList<>(3);
       for (int i = 0; i < 3; i++) {
-        out.add(Json.round(Double.parseDouble(f[i]), 2));
+        out.add(Stats.round(Double.parseDouble(f[i]), 2));
       }
       return out;
     } catch (IOException | RuntimeException e) {
@@ -63,7 +64,7 @@ public final class Health {
    * forked processes: the figure measures the same thing (cores actually available), and the
    * kernel is JIT-compiled first.
    */
-  public static Json.Obj parallelCapacity(double workSeconds, int trials) {
+  public static ObjectNode parallelCapacity(double workSeconds, int trials) {
     int procs = Runtime.getRuntime().availableProcessors();
     // JIT warm-up of the kernel, then calibrate n to workSeconds.
     long end = System.nanoTime() + 300_000_000L;
@@ -116,12 +117,12 @@ public final class Health {
     if (sink == 42) {
       System.err.print("");
     }
-    return Json.obj()
-        .with("median", Json.round(Stats.median(caps), 3))
-        .with("samples", Stats.rounded(caps, 3))
-        .with("processes", procs)
-        .with("work_s", workSeconds)
-        .with("probe", "threads");
+    return JsonLines.obj()
+        .put("median", Stats.round(Stats.median(caps), 3))
+        .putPOJO("samples", Stats.rounded(caps, 3))
+        .put("processes", procs)
+        .put("work_s", workSeconds)
+        .put("probe", "threads");
   }
 
   private static double timeCall(long n) {

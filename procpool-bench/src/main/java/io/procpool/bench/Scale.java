@@ -1,5 +1,6 @@
 package io.procpool.bench;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.procpool.ProcessPool;
 import io.procpool.ResultIterator;
 import java.io.IOException;
@@ -90,24 +91,23 @@ final class Scale {
     }
     long tStart = System.nanoTime();
     Runtime rt = Runtime.getRuntime();
-    out.println(
-        Json.write(
-            Json.obj()
-                .with("scenario", "meta")
-                .with("impl", "procpool")
-                .with("mode", "scale")
-                .with("java_version", System.getProperty("java.version"))
-                .with("vm", System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.version"))
-                .with("cpu_count", rt.availableProcessors())
-                .with("max_heap_mib", rt.maxMemory() >> 20)
-                .with("jvm_args", ManagementFactory.getRuntimeMXBean().getInputArguments())
-                .with("loadavg_start", Health.loadAverage())
-                .with("other_cpu_busy_pct_start", Health.cpuBusyPct(1.0))
-                .with("quick", quick)
-                .with("parts", parts)
-                .with("repeats", repeats)
-                .with("time_unix", System.currentTimeMillis() / 1000)));
-    out.flush();
+    JsonLines.print(
+        out,
+        JsonLines.obj()
+            .put("scenario", "meta")
+            .put("impl", "procpool")
+            .put("mode", "scale")
+            .put("java_version", System.getProperty("java.version"))
+            .put("vm", System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.version"))
+            .put("cpu_count", rt.availableProcessors())
+            .put("max_heap_mib", rt.maxMemory() >> 20)
+            .putPOJO("jvm_args", ManagementFactory.getRuntimeMXBean().getInputArguments())
+            .putPOJO("loadavg_start", Health.loadAverage())
+            .put("other_cpu_busy_pct_start", Health.cpuBusyPct(1.0))
+            .put("quick", quick)
+            .putPOJO("parts", parts)
+            .put("repeats", repeats)
+            .put("time_unix", System.currentTimeMillis() / 1000));
     Scale s = new Scale(out, quick, repeats);
     List<String> errors = new ArrayList<>();
     for (String p : parts) {
@@ -128,33 +128,31 @@ final class Scale {
       }
     }
     long children = ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).count();
-    out.println(
-        Json.write(
-            Json.obj()
-                .with("scenario", "meta_end")
-                .with("total_s", Json.round(Scenarios.secondsSince(tStart), 2))
-                .with("loadavg_end", Health.loadAverage())
-                .with("other_cpu_busy_pct_end", Health.cpuBusyPct(1.0))
-                .with("live_child_processes_end", children)
-                .with("errors", errors)));
-    out.flush();
+    JsonLines.print(
+        out,
+        JsonLines.obj()
+            .put("scenario", "meta_end")
+            .put("total_s", Stats.round(Scenarios.secondsSince(tStart), 2))
+            .putPOJO("loadavg_end", Health.loadAverage())
+            .put("other_cpu_busy_pct_end", Health.cpuBusyPct(1.0))
+            .put("live_child_processes_end", children)
+            .putPOJO("errors", errors));
     return errors.size();
   }
 
-  private void emit(String scenario, String variant, int procs, Json.Obj params, String metric, double[] xs, int digits) {
-    Json.Obj rec =
-        Json.obj()
-            .with("scenario", scenario)
-            .with("variant", variant)
-            .with("impl", "ProcessPool")
-            .with("start_method", "jvm")
-            .with("processes", procs)
-            .with("params", params)
-            .with("metric", metric);
-    rec.putAll(Stats.summary(xs, digits));
-    rec.with("samples", Stats.rounded(xs, digits)).with("loadavg", Health.loadAverage());
-    out.println(Json.write(rec));
-    out.flush();
+  private void emit(String scenario, String variant, int procs, ObjectNode params, String metric, double[] xs, int digits) {
+    ObjectNode rec =
+        JsonLines.obj()
+            .put("scenario", scenario)
+            .put("variant", variant)
+            .put("impl", "ProcessPool")
+            .put("start_method", "jvm")
+            .put("processes", procs);
+    rec.set("params", params);
+    rec.put("metric", metric);
+    rec.setAll(Stats.summary(xs, digits));
+    rec.putPOJO("samples", Stats.rounded(xs, digits)).putPOJO("loadavg", Health.loadAverage());
+    JsonLines.print(out, rec);
   }
 
   // ------------------------------------------------------------------ workers
@@ -171,7 +169,7 @@ final class Scale {
       ProcessPool pool = ProcessPool.builder().processes(procs).build();
       double start = Scenarios.secondsSince(t0);
       try {
-        emit("SCALE-workers", "pool_start", procs, Json.obj(), "seconds", new double[] {start}, 4);
+        emit("SCALE-workers", "pool_start", procs, JsonLines.obj(), "seconds", new double[] {start}, 4);
         double[] rates = new double[repeats];
         pool.map(Work::square, big); // two warm-ups: every worker's JIT has seen the function
         pool.map(Work::square, big);
@@ -182,16 +180,16 @@ final class Scale {
           checkSquares(r, nBig);
         }
         emit("SCALE-workers", "map_default_chunks", procs,
-            Json.obj().with("n_items", nBig).with("chunksize", Scenarios.defaultChunksize(nBig, procs)),
+            JsonLines.obj().put("n_items", nBig).put("chunksize", Scenarios.defaultChunksize(nBig, procs)),
             "items_per_s", rates, 1);
         emit("SCALE-workers", "map_chunksize_1", procs,
-            Json.obj().with("n_items", nSmall).with("chunksize", 1), "items_per_s", oneItemRates(pool, small, repeats), 1);
+            JsonLines.obj().put("n_items", nSmall).put("chunksize", 1), "items_per_s", oneItemRates(pool, small, repeats), 1);
         // the same pool once every worker has run WARM_TASKS_PER_WORKER one-item tasks: the rate
         // after the workers' JIT is done, apart from the cold rate above (16 JVMs compile on 2 CPUs)
         long warmUp = warmUp(pool, small, procs);
         emit("SCALE-workers", "map_chunksize_1_warm", procs,
-            Json.obj().with("n_items", nSmall).with("chunksize", 1).with("warm_up_items", warmUp)
-                .with("tasks_per_worker_before", (long) warmTasksPerWorker()),
+            JsonLines.obj().put("n_items", nSmall).put("chunksize", 1).put("warm_up_items", warmUp)
+                .put("tasks_per_worker_before", (long) warmTasksPerWorker()),
             "items_per_s", oneItemRates(pool, small, repeats), 1);
       } finally {
         pool.close();
@@ -201,7 +199,7 @@ final class Scale {
       // their C2 compilations are most of the CPU time in the first minute (see BENCHMARKS.md)
       try (ProcessPool c1 = ProcessPool.builder().processes(procs).jvmOptions(C1_ONLY).build()) {
         emit("SCALE-workers", "map_chunksize_1_c1_workers", procs,
-            Json.obj().with("n_items", nSmall).with("chunksize", 1).with("jvm_options", List.of(C1_ONLY)),
+            JsonLines.obj().put("n_items", nSmall).put("chunksize", 1).putPOJO("jvm_options", List.of(C1_ONLY)),
             "items_per_s", oneItemRates(c1, small, repeats), 1);
       }
     }
@@ -380,7 +378,7 @@ final class Scale {
           r = null;
           in = null;
         }
-        Json.Obj params = Json.obj().with("n_items", n).with("chunksize", Scenarios.defaultChunksize(n, procs));
+        ObjectNode params = JsonLines.obj().put("n_items", n).put("chunksize", Scenarios.defaultChunksize(n, procs));
         emit("SCALE-items", "map", procs, params, "items_per_s", rates, 1);
         emit("SCALE-items", "map", procs, params, "caller_peak_used_heap_mib", peak, 1);
         emit("SCALE-items", "map", procs, params, "caller_peak_heap_after_gc_mib", peakLive, 1);
@@ -402,7 +400,7 @@ final class Scale {
             peakLive[i] = hs.peakAfterGc / MIB;
           }
         }
-        params = Json.obj().with("n_items", n).with("chunksize", imapChunk).with("input", "lazy Iterable");
+        params = JsonLines.obj().put("n_items", n).put("chunksize", imapChunk).put("input", "lazy Iterable");
         emit("SCALE-items", "imap", procs, params, "items_per_s", rates, 1);
         emit("SCALE-items", "imap", procs, params, "caller_peak_used_heap_mib", peak, 1);
         emit("SCALE-items", "imap", procs, params, "caller_peak_heap_after_gc_mib", peakLive, 1);
@@ -462,7 +460,7 @@ final class Scale {
           mib[i] = rssMib(pids.get(i));
         }
         emit("SCALE-rss", names[v], procs,
-            Json.obj().with("jvm_options", Arrays.asList(variants[v])).with("idle_after_task_s", 1.0),
+            JsonLines.obj().putPOJO("jvm_options", Arrays.asList(variants[v])).put("idle_after_task_s", 1.0),
             "worker_rss_mib", mib, 1);
       }
     }

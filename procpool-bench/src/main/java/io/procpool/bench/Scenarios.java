@@ -1,5 +1,6 @@
 package io.procpool.bench;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.procpool.AsyncResult;
 import io.procpool.Pool;
 import io.procpool.ProcessPool;
@@ -33,7 +34,7 @@ final class Scenarios {
   private final Args a;
   private final PrintStream out;
   /** Added to every scenario record (machine-load note), as in the Python script. */
-  final Map<String, Object> context = new LinkedHashMap<>();
+  final ObjectNode context = JsonLines.obj();
 
   Scenarios(Args a, PrintStream out) {
     this.a = a;
@@ -47,10 +48,9 @@ final class Scenarios {
     System.err.flush();
   }
 
-  void emit(Json.Obj rec) {
-    rec.putAll(context);
-    out.println(Json.write(rec));
-    out.flush();
+  void emit(ObjectNode rec) {
+    rec.setAll(context);
+    JsonLines.print(out, rec);
   }
 
   /** One timed repetition: does the work, checks it after the clock, returns its measurement. */
@@ -115,14 +115,16 @@ final class Scenarios {
     return xs;
   }
 
-  static Json.Obj base(String scenario, String variant, String impl, String startMethod, Integer procs, Json.Obj params) {
-    return Json.obj()
-        .with("scenario", scenario)
-        .with("variant", variant)
-        .with("impl", impl)
-        .with("start_method", startMethod)
-        .with("processes", procs)
-        .with("params", params);
+  static ObjectNode base(String scenario, String variant, String impl, String startMethod, Integer procs, ObjectNode params) {
+    ObjectNode rec =
+        JsonLines.obj()
+            .put("scenario", scenario)
+            .put("variant", variant)
+            .put("impl", impl)
+            .put("start_method", startMethod)
+            .put("processes", procs);
+    rec.set("params", params);
+    return rec;
   }
 
   static double[] doubles(List<Double> xs) {
@@ -130,24 +132,24 @@ final class Scenarios {
   }
 
   /** A throughput record: rate per repetition, plus the raw times. */
-  void emitRate(Json.Obj rec, double nItems, Runs<Double> runs, String metric) {
+  void emitRate(ObjectNode rec, double nItems, Runs<Double> runs, String metric) {
     double[] times = doubles(runs.samples);
     double[] rates = new double[times.length];
     for (int i = 0; i < times.length; i++) {
       rates[i] = nItems / times[i];
     }
-    rec.with("metric", metric);
-    rec.putAll(Stats.summary(rates, 1));
-    rec.with("time_s", Stats.summary(times, 6).with("samples", Stats.rounded(times, 6)));
-    rec.with("repeats", times.length);
+    rec.put("metric", metric);
+    rec.setAll(Stats.summary(rates, 1));
+    rec.set("time_s", Stats.summary(times, 6).putPOJO("samples", Stats.rounded(times, 6)));
+    rec.put("repeats", times.length);
     if (!runs.warmup.isEmpty()) {
-      rec.with("warmup_time_s", Stats.rounded(doubles(runs.warmup), 6));
+      rec.putPOJO("warmup_time_s", Stats.rounded(doubles(runs.warmup), 6));
     }
     emit(rec);
   }
 
   /** Per-repetition p50 / p99 / mean in microseconds, summarised over the repetitions. */
-  void emitLatency(Json.Obj rec, List<double[]> runs, int warmRepeats) {
+  void emitLatency(ObjectNode rec, List<double[]> runs, int warmRepeats) {
     double[] p50 = new double[runs.size()];
     double[] p99 = new double[runs.size()];
     double[] mean = new double[runs.size()];
@@ -158,13 +160,13 @@ final class Scenarios {
       p99[i] = Stats.percentile(s, 99) * 1e6;
       mean[i] = Stats.mean(s) * 1e6;
     }
-    rec.with("metric", "p50_us_per_call");
-    rec.putAll(Stats.summary(p50, 2));
-    rec.with("p99_us", Stats.summary(p99, 2));
-    rec.with("mean_us", Stats.summary(mean, 2));
-    rec.with("calls_per_s_from_mean", Json.round(1e6 / Stats.median(mean), 1));
-    rec.with("repeats", runs.size());
-    rec.with("warmup_repeats", warmRepeats);
+    rec.put("metric", "p50_us_per_call");
+    rec.setAll(Stats.summary(p50, 2));
+    rec.set("p99_us", Stats.summary(p99, 2));
+    rec.set("mean_us", Stats.summary(mean, 2));
+    rec.put("calls_per_s_from_mean", Stats.round(1e6 / Stats.median(mean), 1));
+    rec.put("repeats", runs.size());
+    rec.put("warmup_repeats", warmRepeats);
     emit(rec);
   }
 
@@ -194,27 +196,27 @@ final class Scenarios {
             distinct.add((int) runs.samples.get(i)[2]);
             stuck += (int) runs.samples.get(i)[3];
           }
-          Json.Obj rec = base("S1", variant, impl, startMethod(impl), procs, Json.obj().with("tasks", procs));
-          rec.with("metric", "startup_ms");
-          rec.putAll(Stats.summary(ms, 2));
-          rec.with("samples", Stats.rounded(ms, 2));
-          rec.with("shutdown_ms", Stats.summary(shut, 2));
-          rec.with("distinct_workers_used", new ArrayList<>(distinct));
-          rec.with("cold_first_run_ms", Json.round(runs.warmup.get(0)[0], 2));
-          rec.with("repeats", nRep);
+          ObjectNode rec = base("S1", variant, impl, startMethod(impl), procs, JsonLines.obj().put("tasks", procs));
+          rec.put("metric", "startup_ms");
+          rec.setAll(Stats.summary(ms, 2));
+          rec.putPOJO("samples", Stats.rounded(ms, 2));
+          rec.set("shutdown_ms", Stats.summary(shut, 2));
+          rec.putPOJO("distinct_workers_used", new ArrayList<>(distinct));
+          rec.put("cold_first_run_ms", Stats.round(runs.warmup.get(0)[0], 2));
+          rec.put("repeats", nRep);
           if (variant.equals("all_workers_checked_in")) {
-            rec.with("barrier", "loopback socket in the pool's initializer: every worker checks in before "
+            rec.put("barrier", "loopback socket in the pool's initializer: every worker checks in before "
                 + "its first task and waits for all n; then n x applyAsync(whoAmI)");
           } else if (variant.equals("task_barrier_probe")) {
-            rec.with("barrier", "loopback socket in each of the n tasks (the README's literal form), "
+            rec.put("barrier", "loopback socket in each of the n tasks (the README's literal form), "
                 + "released after " + S1_PROBE_TIMEOUT_MS + " ms at the latest");
-            rec.with("runs_stuck_behind_a_blocked_task", stuck);
-            rec.with("runs_total", nRep + 1);
-            rec.with("note", "a run is stuck when a worker was handed a second task while its first waited "
+            rec.put("runs_stuck_behind_a_blocked_task", stuck);
+            rec.put("runs_total", nRep + 1);
+            rec.put("note", "a run is stuck when a worker was handed a second task while its first waited "
                 + "on the barrier and another worker had none; its time is then ~ the release timeout");
           }
           if (variant.equals(STARTUP_CACHE)) {
-            rec.with("note", "n_trivial_tasks with ProcessPool.builder().startupCache(a fresh temporary directory): "
+            rec.put("note", "n_trivial_tasks with ProcessPool.builder().startupCache(a fresh temporary directory): "
                 + "the warm-up run records the workers' class-data archive (its close is slower, once), the timed "
                 + "runs start from it; opt-in, not a default");
           }
@@ -309,7 +311,7 @@ final class Scenarios {
             long csUsed = cs == 0 ? defaultChunksize(n, procs) : cs;
             emitRate(
                 base("S2", variant, impl, startMethod(impl), procs,
-                    Json.obj().with("n_tasks", n).with("chunksize", csUsed).with("chunksize_arg", cs == 0 ? null : cs)),
+                    JsonLines.obj().put("n_tasks", n).put("chunksize", csUsed).put("chunksize_arg", cs == 0 ? null : cs)),
                 n, runs, "tasks_per_s");
           }
         }
@@ -348,7 +350,7 @@ final class Scenarios {
               String method = ordered ? "imap" : "imap_unordered";
               emitRate(
                   base("S3", method + "_chunksize_" + cs, impl, startMethod(impl), procs,
-                      Json.obj().with("n_tasks", n).with("chunksize", cs)),
+                      JsonLines.obj().put("n_tasks", n).put("chunksize", cs)),
                   n, runs, "tasks_per_s");
             }
           }
@@ -406,7 +408,7 @@ final class Scenarios {
                   () -> roundTrips(pool, fn, items, (int) warmSize(n), expectExc));
           emitLatency(
               base(scenario, "sequential_roundtrip", impl, startMethod(impl), procs,
-                  Json.obj().with("calls", n).with("call", "applyAsync(f, i).get()").with("function", fnName)),
+                  JsonLines.obj().put("calls", n).put("call", "applyAsync(f, i).get()").put("function", fnName)),
               runs.samples, runs.warmup.size());
         }
       }
@@ -450,7 +452,7 @@ final class Scenarios {
             // the second variant is the Java idiom applyAsync(() -> f(x)): a lambda capturing x per call
             emitRate(
                 base("S5", lambda ? "submit_all_then_get_all_capturing_lambda" : "submit_all_then_get_all", impl,
-                    startMethod(impl), procs, Json.obj().with("n_tasks", n)),
+                    startMethod(impl), procs, JsonLines.obj().put("n_tasks", n)),
                 n, runs, "tasks_per_s");
           }
         }
@@ -580,14 +582,14 @@ final class Scenarios {
         }
       }
       double serItemMs = Stats.median(ser) / items * 1e3;
-      Json.Obj rec = base("S6", "serial", "serial", null, 1, Json.obj().with("items", items).with("cpu_work_n", n));
-      rec.with("metric", "time_s");
-      rec.putAll(Stats.summary(ser, 6));
-      rec.with("samples", Stats.rounded(ser, 6));
-      rec.with("per_item_ms", Json.round(serItemMs, 3));
-      rec.with("calibration_per_item_ms", Json.round(perItem, 3));
-      rec.with("jit_warmup_ms", a.s6JitWarmupMs);
-      rec.with("repeats", reps);
+      ObjectNode rec = base("S6", "serial", "serial", null, 1, JsonLines.obj().put("items", items).put("cpu_work_n", n));
+      rec.put("metric", "time_s");
+      rec.setAll(Stats.summary(ser, 6));
+      rec.putPOJO("samples", Stats.rounded(ser, 6));
+      rec.put("per_item_ms", Stats.round(serItemMs, 3));
+      rec.put("calibration_per_item_ms", Stats.round(perItem, 3));
+      rec.put("jit_warmup_ms", a.s6JitWarmupMs);
+      rec.put("repeats", reps);
       emit(rec);
       int cpus = Runtime.getRuntime().availableProcessors();
       for (String[] c : configs) {
@@ -597,17 +599,17 @@ final class Scenarios {
         for (int r = 0; r < reps; r++) {
           ratios[r] = ser[r] / p[r];
         }
-        Json.Obj pr =
+        ObjectNode pr =
             base("S6", "map_default_chunksize", c[0], startMethod(c[0]), procs,
-                Json.obj().with("items", items).with("cpu_work_n", n).with("chunksize", defaultChunksize(items, procs)));
-        pr.with("metric", "speedup_vs_serial");
-        pr.putAll(Stats.summary(ratios, 3));
-        pr.with("time_s", Stats.summary(p, 6).with("samples", Stats.rounded(p, 6)));
-        pr.with("serial_time_s", Stats.summary(ser, 6));
-        pr.with("per_item_ms", Json.round(serItemMs, 3));
-        pr.with("efficiency_median", Json.round(Stats.median(ratios) / Math.min(procs, cpus), 3));
-        pr.with("warmup_items_per_worker", warmPerWorker);
-        pr.with("repeats", reps);
+                JsonLines.obj().put("items", items).put("cpu_work_n", n).put("chunksize", defaultChunksize(items, procs)));
+        pr.put("metric", "speedup_vs_serial");
+        pr.setAll(Stats.summary(ratios, 3));
+        pr.set("time_s", Stats.summary(p, 6).putPOJO("samples", Stats.rounded(p, 6)));
+        pr.set("serial_time_s", Stats.summary(ser, 6));
+        pr.put("per_item_ms", Stats.round(serItemMs, 3));
+        pr.put("efficiency_median", Stats.round(Stats.median(ratios) / Math.min(procs, cpus), 3));
+        pr.put("warmup_items_per_worker", warmPerWorker);
+        pr.put("repeats", reps);
         emit(pr);
       }
     } finally {
@@ -630,7 +632,7 @@ final class Scenarios {
           for (int cs : new int[] {0, 1}) {
             long csUsed = cs == 0 ? defaultChunksize(items, procs) : cs;
             String csName = cs == 0 ? "default_chunksize" : "chunksize_" + cs;
-            Json.Obj params = Json.obj().with("items", items).with("item_bytes", size).with("chunksize", csUsed);
+            ObjectNode params = JsonLines.obj().put("items", items).put("item_bytes", size).put("chunksize", csUsed);
             // 'to worker': distinct arrays, so nothing can be de-duplicated
             List<byte[]> payloads = new ArrayList<>(items);
             for (int i = 0; i < items; i++) {
@@ -695,9 +697,9 @@ final class Scenarios {
     int chunks = lists.size();
     for (String impl : a.impls) {
       for (int procs : a.procsFor("S8")) {
-        Json.Obj params =
-            Json.obj().with("n", n).with("chunk", step).with("chunks", chunks)
-                .with("chunksize", defaultChunksize(chunks, procs));
+        ObjectNode params =
+            JsonLines.obj().put("n", n).put("chunk", step).put("chunks", chunks)
+                .put("chunksize", defaultChunksize(chunks, procs));
         try (Pool pool = newPool(impl, procs)) {
           Map<String, Once<Double>> kinds = new LinkedHashMap<>();
           kinds.put("list", () -> sumTime(() -> pool.map(Work::sumList, lists), expect));
@@ -706,14 +708,14 @@ final class Scenarios {
           for (Map.Entry<String, Once<Double>> k : kinds.entrySet()) {
             Runs<Double> runs = timedRuns(k.getValue(), a.reps(5), 1, null);
             double[] ms = msOf(runs.samples);
-            Json.Obj rec = base("S8", "map_only_chunks_as_" + k.getKey(), impl, startMethod(impl), procs, params);
-            rec.with("metric", "time_ms");
-            rec.putAll(Stats.summary(ms, 3));
-            rec.with("samples", Stats.rounded(ms, 3));
-            rec.with("warmup_ms", Stats.rounded(msOf(runs.warmup), 3));
-            rec.with("repeats", ms.length);
+            ObjectNode rec = base("S8", "map_only_chunks_as_" + k.getKey(), impl, startMethod(impl), procs, params);
+            rec.put("metric", "time_ms");
+            rec.setAll(Stats.summary(ms, 3));
+            rec.putPOJO("samples", Stats.rounded(ms, 3));
+            rec.putPOJO("warmup_ms", Stats.rounded(msOf(runs.warmup), 3));
+            rec.put("repeats", ms.length);
             if (k.getKey().equals("long_array")) {
-              rec.with("note", "Java only: chunks as long[] (no Python counterpart)");
+              rec.put("note", "Java only: chunks as long[] (no Python counterpart)");
             }
             emit(rec);
           }
@@ -743,18 +745,18 @@ final class Scenarios {
             cols[c][i] = runs.samples.get(i)[c];
           }
         }
-        Json.Obj rec = base("S8", "end_to_end_with_pool_lifecycle_chunks_as_list", impl, startMethod(impl), procs, params);
-        rec.with("metric", "time_ms");
-        rec.putAll(Stats.summary(cols[0], 3));
-        rec.with("samples", Stats.rounded(cols[0], 3));
-        rec.with("breakdown_median_ms",
-            Json.obj()
-                .with("construct", Json.round(Stats.median(cols[1]), 3))
-                .with("map_and_sum", Json.round(Stats.median(cols[2]), 3))
-                .with("exit_close", Json.round(Stats.median(cols[3]), 3)));
-        rec.with("warmup_ms", List.of(Json.round(runs.warmup.get(0)[0], 3)));
-        rec.with("repeats", runs.samples.size());
-        rec.with("note", "try-with-resources calls close() (graceful); Python's with-block calls terminate()");
+        ObjectNode rec = base("S8", "end_to_end_with_pool_lifecycle_chunks_as_list", impl, startMethod(impl), procs, params);
+        rec.put("metric", "time_ms");
+        rec.setAll(Stats.summary(cols[0], 3));
+        rec.putPOJO("samples", Stats.rounded(cols[0], 3));
+        rec.set("breakdown_median_ms",
+            JsonLines.obj()
+                .put("construct", Stats.round(Stats.median(cols[1]), 3))
+                .put("map_and_sum", Stats.round(Stats.median(cols[2]), 3))
+                .put("exit_close", Stats.round(Stats.median(cols[3]), 3)));
+        rec.putPOJO("warmup_ms", List.of(Stats.round(runs.warmup.get(0)[0], 3)));
+        rec.put("repeats", runs.samples.size());
+        rec.put("note", "try-with-resources calls close() (graceful); Python's with-block calls terminate()");
         emit(rec);
       }
     }
@@ -872,29 +874,29 @@ final class Scenarios {
         }
       }
     }
-    Json.Obj rec =
+    ObjectNode rec =
         base("S10", "map_async_with_worker_exit", Args.PROCESS, startMethod(Args.PROCESS), procs,
-            Json.obj().with("items", 10).with("exiting_item", bad).with("timeout_s", a.s10Timeout)
-                .with("exit", "Runtime.getRuntime().halt(1)"));
-    rec.with("metric", "time_to_error_s");
-    rec.putAll(Stats.summary(times, 6));
-    rec.with("samples", Stats.rounded(times, 6));
-    rec.with("outcome", String.join("; ", outcomes));
-    rec.with("exception", exceptions.isEmpty() ? null : String.join("; ", exceptions));
-    rec.with("failed_index", new ArrayList<>(failedIndex));
-    rec.with("messages", new ArrayList<>(messages));
-    rec.with("pool_usable_after", usable.size() == 1 && usable.contains(true));
-    rec.with("usable_after_call_ms", Stats.summary(usableMs, 3));
+            JsonLines.obj().put("items", 10).put("exiting_item", bad).put("timeout_s", a.s10Timeout)
+                .put("exit", "Runtime.getRuntime().halt(1)"));
+    rec.put("metric", "time_to_error_s");
+    rec.setAll(Stats.summary(times, 6));
+    rec.putPOJO("samples", Stats.rounded(times, 6));
+    rec.put("outcome", String.join("; ", outcomes));
+    rec.put("exception", exceptions.isEmpty() ? null : String.join("; ", exceptions));
+    rec.putPOJO("failed_index", new ArrayList<>(failedIndex));
+    rec.putPOJO("messages", new ArrayList<>(messages));
+    rec.put("pool_usable_after", usable.size() == 1 && usable.contains(true));
+    rec.set("usable_after_call_ms", Stats.summary(usableMs, 3));
     if (!exitSeenMs.isEmpty()) {
       // split of time_to_error: submit -> the worker process has exited (ProcessHandle.onExit in
       // the benchmark, independent of the pool) -> the pool reports the failure
-      rec.with("worker_exit_seen_ms", Stats.summary(doubles(exitSeenMs), 1));
-      rec.with("error_after_worker_exit_ms", Stats.summary(doubles(errorAfterExitMs), 1));
+      rec.set("worker_exit_seen_ms", Stats.summary(doubles(exitSeenMs), 1));
+      rec.set("error_after_worker_exit_ms", Stats.summary(doubles(errorAfterExitMs), 1));
     }
     if (!replacementMs.isEmpty()) {
-      rec.with("replacement_worker_connected_ms", Stats.summary(doubles(replacementMs), 1));
+      rec.set("replacement_worker_connected_ms", Stats.summary(doubles(replacementMs), 1));
     }
-    rec.with("repeats", reps);
+    rec.put("repeats", reps);
     emit(rec);
   }
 

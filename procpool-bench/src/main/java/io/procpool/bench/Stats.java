@@ -1,10 +1,13 @@
 package io.procpool.bench;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-/** Median / min / max and nearest-rank percentiles, computed as the Python reference does. */
+/** Median / min / max, nearest-rank percentiles and rounding, computed as the Python reference does. */
 public final class Stats {
   private Stats() {}
 
@@ -37,19 +40,27 @@ public final class Stats {
     return Arrays.stream(xs).average().orElseThrow();
   }
 
+  /** Rounds {@code x} to {@code digits} decimal places (half-even, as Python's round); NaN stays NaN. */
+  public static double round(double x, int digits) {
+    if (!Double.isFinite(x)) {
+      return x;
+    }
+    return new BigDecimal(x).setScale(digits, RoundingMode.HALF_EVEN).doubleValue();
+  }
+
   /** {"median", "min", "max"} rounded to {@code digits} places. */
-  public static Json.Obj summary(double[] xs, int digits) {
-    return Json.obj()
-        .with("median", Json.round(median(xs), digits))
-        .with("min", Json.round(min(xs), digits))
-        .with("max", Json.round(max(xs), digits));
+  public static ObjectNode summary(double[] xs, int digits) {
+    return JsonLines.obj()
+        .put("median", round(median(xs), digits))
+        .put("min", round(min(xs), digits))
+        .put("max", round(max(xs), digits));
   }
 
   /** The values rounded to {@code digits} places, as a list for JSON. */
   public static List<Double> rounded(double[] xs, int digits) {
     List<Double> out = new ArrayList<>(xs.length);
     for (double x : xs) {
-      out.add(Json.round(x, digits));
+      out.add(round(x, digits));
     }
     return out;
   }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -23,12 +22,7 @@ class BenchMainTest {
     int errors =
         BenchMain.run(new String[] {"--quick", "--scenarios", "S2", "--processes", "2", "--repeats", "1", "--skip-health"}, out);
     assertThat(errors).isZero();
-    List<Map<String, Object>> recs = new ArrayList<>();
-    for (String line : buf.toString(StandardCharsets.UTF_8).split("\n")) {
-      if (!line.isBlank()) {
-        recs.add((Map<String, Object>) MiniJson.parse(line));
-      }
-    }
+    List<Map<String, Object>> recs = JsonTest.records(buf.toString(StandardCharsets.UTF_8));
     assertThat(recs.get(0)).containsEntry("scenario", "meta").containsKeys(
         "java_version", "java_vendor", "cpu_count", "loadavg_start", "other_cpu_busy_pct_start",
         "parallel_capacity_start", "args");

@@ -57,18 +57,11 @@ class ScaleTest {
   }
 
   /** Runs {@code --scale --quick --parts parts}, checks it succeeded, and returns its records. */
-  @SuppressWarnings("unchecked")
   private static List<Map<String, Object>> runQuick(String parts) {
     ByteArrayOutputStream buf = new ByteArrayOutputStream();
     PrintStream out = new PrintStream(buf, true, StandardCharsets.UTF_8);
     assertThat(Scale.run(new String[] {"--quick", "--parts", parts}, out)).isZero();
-    List<Map<String, Object>> recs = new ArrayList<>();
-    for (String line : buf.toString(StandardCharsets.UTF_8).split("\n")) {
-      if (!line.isBlank()) {
-        recs.add((Map<String, Object>) MiniJson.parse(line));
-      }
-    }
-    return recs;
+    return JsonTest.records(buf.toString(StandardCharsets.UTF_8));
   }
 
   @Test

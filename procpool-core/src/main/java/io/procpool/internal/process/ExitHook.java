@@ -8,7 +8,7 @@ import java.util.Set;
 
 /**
  * Kills the workers of every live pool when this JVM exits (one JVM-wide shutdown hook, thread
- * {@code procpool-exit-hook}); a worker also leaves by itself when its parent is gone ({@link
+ * {@code procpool-exit-hook}); a worker also leaves by itself when its parent is gone ({@code
  * Lifeline}). Thread-safe: the set of live pools is guarded by its own monitor.
  */
 final class ExitHook {

@@ -1,5 +1,7 @@
 package io.procpool.internal.process;
 
+import io.procpool.internal.wire.LruMap;
+import io.procpool.internal.wire.Protocol;
 import java.util.Map;
 
 /**

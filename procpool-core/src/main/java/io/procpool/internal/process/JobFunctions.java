@@ -2,6 +2,11 @@ package io.procpool.internal.process;
 
 import io.procpool.internal.Calls;
 import io.procpool.internal.Job;
+import io.procpool.internal.wire.Buf;
+import io.procpool.internal.wire.CapturedLambda;
+import io.procpool.internal.wire.EncodedFunction;
+import io.procpool.internal.wire.LruMap;
+import io.procpool.internal.wire.WireCodec;
 import java.io.IOException;
 import java.io.NotSerializableException;
 import java.util.Arrays;

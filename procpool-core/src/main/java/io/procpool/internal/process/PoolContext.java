@@ -2,6 +2,8 @@ package io.procpool.internal.process;
 
 import io.procpool.internal.Dispatcher;
 import io.procpool.internal.Stats;
+import io.procpool.internal.wire.BatchCodec;
+import io.procpool.internal.wire.WireCodec;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 

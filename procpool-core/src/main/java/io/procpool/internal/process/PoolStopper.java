@@ -1,5 +1,6 @@
 package io.procpool.internal.process;
 
+import io.procpool.internal.wire.Protocol;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

@@ -1,5 +1,7 @@
 package io.procpool.internal.process;
 
+import io.procpool.internal.wire.Protocol;
+import io.procpool.internal.wire.ResultLog;
 import java.io.IOException;
 import java.nio.MappedByteBuffer;
 import java.nio.file.Files;

@@ -1,6 +1,8 @@
 package io.procpool.internal.process;
 
 import io.procpool.internal.Batch;
+import io.procpool.internal.wire.Buf;
+import io.procpool.internal.wire.Protocol;
 import java.io.IOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -2,6 +2,8 @@ package io.procpool.internal.process;
 
 import io.procpool.TaskTimeoutException;
 import io.procpool.internal.Batch;
+import io.procpool.internal.wire.Buf;
+import io.procpool.internal.wire.Protocol;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;

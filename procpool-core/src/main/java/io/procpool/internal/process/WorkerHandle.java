@@ -1,6 +1,8 @@
 package io.procpool.internal.process;
 
 import io.procpool.internal.Batch;
+import io.procpool.internal.wire.FrameChannel;
+import io.procpool.internal.wire.ResultLog;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

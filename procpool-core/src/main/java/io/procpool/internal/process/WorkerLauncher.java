@@ -1,6 +1,8 @@
 package io.procpool.internal.process;
 
 import io.procpool.WorkerStartException;
+import io.procpool.internal.wire.Protocol;
+import io.procpool.internal.worker.WorkerMain;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;

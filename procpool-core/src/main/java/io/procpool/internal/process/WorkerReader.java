@@ -2,6 +2,10 @@ package io.procpool.internal.process;
 
 import io.procpool.internal.Batch;
 import io.procpool.internal.Failure;
+import io.procpool.internal.wire.BatchCodec;
+import io.procpool.internal.wire.FrameChannel;
+import io.procpool.internal.wire.In;
+import io.procpool.internal.wire.Protocol;
 import java.io.IOException;
 import java.util.Map;
 import org.slf4j.Logger;

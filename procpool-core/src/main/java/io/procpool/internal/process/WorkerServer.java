@@ -1,6 +1,10 @@
 package io.procpool.internal.process;
 
 import io.procpool.WorkerStartException;
+import io.procpool.internal.wire.Buf;
+import io.procpool.internal.wire.FrameChannel;
+import io.procpool.internal.wire.In;
+import io.procpool.internal.wire.Protocol;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

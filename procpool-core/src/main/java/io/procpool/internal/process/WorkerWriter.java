@@ -2,6 +2,11 @@ package io.procpool.internal.process;
 
 import io.procpool.internal.Batch;
 import io.procpool.internal.Dispatcher;
+import io.procpool.internal.wire.BatchCodec;
+import io.procpool.internal.wire.Buf;
+import io.procpool.internal.wire.EncodedFunction;
+import io.procpool.internal.wire.FrameChannel;
+import io.procpool.internal.wire.Protocol;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;

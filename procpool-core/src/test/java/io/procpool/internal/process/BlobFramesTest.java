@@ -4,6 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.procpool.internal.Failure;
+import io.procpool.internal.wire.Buf;
+import io.procpool.internal.wire.FrameChannel;
+import io.procpool.internal.wire.In;
+import io.procpool.internal.wire.Protocol;
+import io.procpool.internal.wire.SerialFilters;
+import io.procpool.internal.wire.WireCodec;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;

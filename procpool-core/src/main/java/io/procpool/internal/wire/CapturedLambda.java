@@ -1,4 +1,4 @@
-package io.procpool.internal.process;
+package io.procpool.internal.wire;
 
 import io.procpool.internal.Calls;
 import java.io.IOException;
@@ -31,8 +31,8 @@ import java.util.List;
  * <p>A lambda whose parts cannot be reached (its {@code writeReplace} not accessible, e.g. in a
  * named module that is not open) simply goes the JDK way. Thread-safe.
  */
-final class CapturedLambda {
-  static final byte[] MAGIC = {'P', 'L', 1};
+public final class CapturedLambda {
+  public static final byte[] MAGIC = {'P', 'L', 1};
   private static final int NONE = 0;
   private static final int CALL = 1;
   private static final int STAR = 2;
@@ -65,7 +65,7 @@ final class CapturedLambda {
    * What identifies {@code fn}'s template without taking it apart, if it is a lambda (possibly
    * inside procpool's adapters) that can be; else null.
    */
-  static Object shapeOf(Object fn) {
+  public static Object shapeOf(Object fn) {
     Object inner = unwrap(fn);
     return WRITE_REPLACE.get(inner.getClass()) == null ? null : List.of(wrapperOf(fn), inner.getClass());
   }
@@ -85,10 +85,10 @@ final class CapturedLambda {
   }
 
   /** A function taken apart: what identifies its template, the template, and the captured values. */
-  static final class Split {
-    final Object shape;
-    final SerializedLambda lambda;
-    final int wrapper;
+  public static final class Split {
+    public final Object shape;
+    public final SerializedLambda lambda;
+    public final int wrapper;
 
     private Split(Object shape, SerializedLambda lambda, int wrapper) {
       this.shape = shape;
@@ -96,7 +96,7 @@ final class CapturedLambda {
       this.wrapper = wrapper;
     }
 
-    Object[] captured() {
+    public Object[] captured() {
       Object[] v = new Object[lambda.getCapturedArgCount()];
       for (int i = 0; i < v.length; i++) {
         v[i] = lambda.getCapturedArg(i);
@@ -105,7 +105,7 @@ final class CapturedLambda {
     }
 
     /** The template's bytes (the same for every function of the same {@link #shape}). */
-    byte[] template() {
+    public byte[] template() {
       SerializedLambda l = lambda;
       Buf b = new Buf(512);
       b.write(MAGIC, 0, MAGIC.length);
@@ -127,7 +127,7 @@ final class CapturedLambda {
    * Takes {@code fn} (possibly inside procpool's {@link Calls} adapters) apart if it is a
    * serializable lambda that captures values; null otherwise.
    */
-  static Split split(Object fn) {
+  public static Split split(Object fn) {
     Object inner = unwrap(fn);
     int wrapper = wrapperOf(fn);
     MethodHandle writeReplace = WRITE_REPLACE.get(inner.getClass());
@@ -146,12 +146,12 @@ final class CapturedLambda {
   }
 
   /** How many captured values a batch of this template carries (template bytes only). */
-  static int capturedCount(byte[] template) {
+  public static int capturedCount(byte[] template) {
     return template.length < MAGIC.length + 4 ? -1 : (int) Buf.INT_VIEW.get(template, MAGIC.length);
   }
 
   /** Whether {@code functionBytes} are a template (else they are JDK-serialized). */
-  static boolean isTemplate(byte[] functionBytes) {
+  public static boolean isTemplate(byte[] functionBytes) {
     if (functionBytes.length < MAGIC.length) {
       return false;
     }
@@ -164,7 +164,7 @@ final class CapturedLambda {
   }
 
   /** The worker's side: a template, ready to make functions from captured values. */
-  static final class Template {
+  public static final class Template {
     private final Class<?> capturingClass;
     private final Method deserialize;
     private final String fiClass;
@@ -202,13 +202,13 @@ final class CapturedLambda {
     }
 
     /** Parses template bytes (see the class comment) and finds the capturing class's deserializer. */
-    static Template parse(byte[] bytes, ClassLoader loader, WireCodec codec) throws IOException, ReflectiveOperationException {
+    public static Template parse(byte[] bytes, ClassLoader loader, WireCodec codec) throws IOException, ReflectiveOperationException {
       In in = new In(bytes, MAGIC.length, bytes.length - MAGIC.length);
       return new Template(in, loader, codec);
     }
 
     /** A new function with these captured values, wrapped as it was in the caller. */
-    Object instantiate(Object[] values) throws Throwable {
+    public Object instantiate(Object[] values) throws Throwable {
       if (values.length != captured) {
         throw new IOException("a lambda template wants " + captured + " captured values, got " + values.length);
       }

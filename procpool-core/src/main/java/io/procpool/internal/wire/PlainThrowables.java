@@ -1,4 +1,4 @@
-package io.procpool.internal.process;
+package io.procpool.internal.wire;
 
 import io.procpool.RemoteException;
 import java.lang.reflect.Constructor;
@@ -17,7 +17,7 @@ import java.util.List;
  * between it and {@link Throwable}), no suppressed exceptions, and a cause that is plain too.
  * Everything else keeps going through JDK serialization. Thread-safe.
  */
-final class PlainThrowables {
+public final class PlainThrowables {
   private static final ClassValue<Constructor<?>> MESSAGE_CONSTRUCTOR =
       new ClassValue<>() {
         @Override
@@ -29,7 +29,7 @@ final class PlainThrowables {
   private PlainThrowables() {}
 
   /** Whether {@code t} and its causes (at most {@code maxDepth} in all) are plain. */
-  static boolean isPlain(Throwable t, int maxDepth) {
+  public static boolean isPlain(Throwable t, int maxDepth) {
     int depth = 0;
     for (Throwable c = t; c != null; c = c.getCause()) {
       if (++depth > maxDepth || c.getCause() == c || MESSAGE_CONSTRUCTOR.get(c.getClass()) == null
@@ -44,7 +44,7 @@ final class PlainThrowables {
    * Rebuilds a plain exception from its description ({@code chain}: outermost first), loading the
    * classes through {@code loader}; returns null if any link cannot be rebuilt as described.
    */
-  static Throwable rebuild(List<RemoteException> chain, ClassLoader loader) {
+  public static Throwable rebuild(List<RemoteException> chain, ClassLoader loader) {
     Throwable cause = null;
     try {
       for (int i = chain.size() - 1; i >= 0; i--) {

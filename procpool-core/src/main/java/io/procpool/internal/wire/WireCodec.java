@@ -1,4 +1,4 @@
-package io.procpool.internal.process;
+package io.procpool.internal.wire;
 
 import io.procpool.internal.Calls;
 import io.procpool.internal.Failure;
@@ -25,7 +25,7 @@ import java.util.List;
  *
  * <p>Thread-safe (stateless apart from configuration).
  */
-final class WireCodec {
+public final class WireCodec {
   private static final int NULL = 0;
   private static final int INT = 1;
   private static final int LONG = 2;
@@ -51,7 +51,7 @@ final class WireCodec {
   private static final Class<?> LISTN = List.of(1, 2, 3).getClass();
 
   /** Marks an argument the parent could not encode: the worker does not run that item. */
-  static final Object SKIPPED = new Object() {
+  public static final Object SKIPPED = new Object() {
     @Override
     public String toString() {
       return "SKIPPED";
@@ -59,14 +59,14 @@ final class WireCodec {
   };
 
   /** Decides what stands for a value that cannot be encoded. */
-  interface Unencodable {
+  public interface Unencodable {
     Object replace(int index, Exception error);
   }
 
   private final ObjectCodec objects;
   private final FailureCodec failureCodec;
 
-  WireCodec(ClassLoader loader, ObjectInputFilter filter) {
+  public WireCodec(ClassLoader loader, ObjectInputFilter filter) {
     this.objects = new ObjectCodec(loader, filter);
     this.failureCodec = new FailureCodec(objects, loader);
   }
@@ -77,7 +77,7 @@ final class WireCodec {
    * Appends {@code values} to {@code out}. A value that cannot be serialized is replaced by what
    * {@code onError} returns for it (a {@link Failure} or {@link #SKIPPED}), and the rest still goes.
    */
-  void writeValues(Buf out, Object[] values, Unencodable onError) {
+  public void writeValues(Buf out, Object[] values, Unencodable onError) {
     int mark = out.size();
     try {
       tryWriteValues(out, values);
@@ -236,7 +236,7 @@ final class WireCodec {
    * A guess of how many bytes {@code values} take once written, so that a buffer for big payloads
    * is sized once instead of being copied while it grows.
    */
-  static int sizeHint(Object[] values) {
+  public static int sizeHint(Object[] values) {
     long n = 16L + 10L * values.length;
     for (Object o : values) {
       if (o instanceof byte[] && ((byte[]) o).length < Buf.SPLICE_MIN) {
@@ -266,7 +266,7 @@ final class WireCodec {
   }
 
   /** Reads values written by {@link #writeValues}. An item that cannot be read becomes a {@link Failure}. */
-  Object[] readValues(In in) throws IOException {
+  public Object[] readValues(In in) throws IOException {
     int n = in.readInt();
     int taggedLen = in.readInt();
     int objectsAt = in.pos + taggedLen;
@@ -399,17 +399,17 @@ final class WireCodec {
   // ------------------------------------------------------------------ single objects
 
   /** Whether this codec's deserialization filter rejects instances of {@code type}. */
-  boolean rejects(Class<?> type) {
+  public boolean rejects(Class<?> type) {
     return objects.rejects(type);
   }
 
   /** JDK-serializes one object (a function, an initializer, an exception). */
-  byte[] encodeObject(Object o) throws IOException {
+  public byte[] encodeObject(Object o) throws IOException {
     return objects.encode(o);
   }
 
   /** Deserializes one object written by {@link #encodeObject}, through the class loader and the filter. */
-  Object decodeObject(byte[] bytes) throws IOException, ClassNotFoundException {
+  public Object decodeObject(byte[] bytes) throws IOException, ClassNotFoundException {
     return objects.decode(bytes, 0, bytes.length);
   }
 }

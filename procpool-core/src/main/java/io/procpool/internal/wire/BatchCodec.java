@@ -1,4 +1,4 @@
-package io.procpool.internal.process;
+package io.procpool.internal.wire;
 
 import io.procpool.internal.Failure;
 import java.io.IOException;
@@ -17,10 +17,10 @@ import java.util.Map;
  * Result: {@code long batchId, long batchNanos, int slowestIndex, long slowestNanos, byte
  * interrupted, results}.
  */
-final class BatchCodec {
+public final class BatchCodec {
   private final WireCodec codec;
 
-  BatchCodec(WireCodec codec) {
+  public BatchCodec(WireCodec codec) {
     this.codec = codec;
   }
 
@@ -31,7 +31,7 @@ final class BatchCodec {
    *
    * @param carryFunction whether the function's bytes go along (the receiver does not hold them)
    */
-  void writeBatch(Buf out, long batchId, EncodedFunction fn, boolean carryFunction, Object[] items,
+  public void writeBatch(Buf out, long batchId, EncodedFunction fn, boolean carryFunction, Object[] items,
       Map<Integer, Throwable> failures) {
     out.ensure(WireCodec.sizeHint(items) + fn.bytes.length + (fn.captured == null ? 0 : fn.captured.length) + 36);
     out.writeLong(batchId).writeLong(fn.key);
@@ -56,14 +56,14 @@ final class BatchCodec {
   }
 
   /** The start of a batch's body: which batch, which function; its values follow at {@link #valuesAt}. */
-  static final class BatchHeader {
-    final long batchId;
-    final long functionKey;
+  public static final class BatchHeader {
+    public final long batchId;
+    public final long functionKey;
     /** The function's bytes, or null when the batch did not carry them. */
-    final byte[] functionBytes;
-    final int valuesAt;
+    public final byte[] functionBytes;
+    public final int valuesAt;
 
-    BatchHeader(long batchId, long functionKey, byte[] functionBytes, int valuesAt) {
+    public BatchHeader(long batchId, long functionKey, byte[] functionBytes, int valuesAt) {
       this.batchId = batchId;
       this.functionKey = functionKey;
       this.functionBytes = functionBytes;
@@ -72,7 +72,7 @@ final class BatchCodec {
   }
 
   /** Reads the header of a batch frame; its values are read later with {@link #readValues}. */
-  static BatchHeader readHeader(FrameChannel.Frame f) throws IOException {
+  public static BatchHeader readHeader(FrameChannel.Frame f) throws IOException {
     In in = f.reader();
     long batchId = in.readLong();
     long fnKey = in.readLong();
@@ -92,7 +92,7 @@ final class BatchCodec {
    * Reads a batch's values from {@code at}: [0] the captured values ({@code withCaptured}, else
    * null), [1] the items.
    */
-  Object[][] readValues(FrameChannel.Frame f, int at, boolean withCaptured) throws IOException {
+  public Object[][] readValues(FrameChannel.Frame f, int at, boolean withCaptured) throws IOException {
     Object[] captured = null;
     if (withCaptured) {
       int len = new In(f.body, at, 4).readInt();
@@ -106,7 +106,7 @@ final class BatchCodec {
   }
 
   /** Appends a result's body to {@code out}; a result that cannot be encoded goes as a {@link Failure} naming why. */
-  void writeResult(Buf out, long batchId, long batchNanos, int slowestIndex, long slowestNanos, boolean interrupted,
+  public void writeResult(Buf out, long batchId, long batchNanos, int slowestIndex, long slowestNanos, boolean interrupted,
       Object[] results) {
     out.writeLong(batchId).writeLong(batchNanos).writeInt(slowestIndex).writeLong(slowestNanos)
         .writeByte(interrupted ? 1 : 0);
@@ -114,17 +114,17 @@ final class BatchCodec {
   }
 
   /** A decoded result body. */
-  static final class Result {
-    final long batchId;
+  public static final class Result {
+    public final long batchId;
     /** How long the batch ran, by the worker's clock. */
-    final long batchNanos;
-    final int slowestIndex;
-    final long slowestNanos;
+    public final long batchNanos;
+    public final int slowestIndex;
+    public final long slowestNanos;
     /** Whether the pool's interrupt reached the batch while it ran. */
-    final boolean interrupted;
+    public final boolean interrupted;
     /** The results, or null if they could not be read ({@link #decodeError}). */
-    final Object[] values;
-    final Exception decodeError;
+    public final Object[] values;
+    public final Exception decodeError;
 
     Result(long batchId, long batchNanos, int slowestIndex, long slowestNanos, boolean interrupted, Object[] values,
         Exception decodeError) {
@@ -144,7 +144,7 @@ final class BatchCodec {
    *
    * @throws IOException if even the header cannot be read
    */
-  Result readResult(In in) throws IOException {
+  public Result readResult(In in) throws IOException {
     long id = in.readLong();
     long batchNanos = in.readLong();
     int slowestIndex = in.readInt();

@@ -1,4 +1,4 @@
-package io.procpool.internal.process;
+package io.procpool.internal.wire;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,6 +1,7 @@
-package io.procpool.internal.process;
+package io.procpool.internal.worker;
 
 import io.procpool.internal.NamedThreads;
+import io.procpool.internal.wire.Activity;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.IOException;

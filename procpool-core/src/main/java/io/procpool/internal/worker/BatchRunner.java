@@ -1,7 +1,13 @@
-package io.procpool.internal.process;
+package io.procpool.internal.worker;
 
 import io.procpool.SerializableFunction;
 import io.procpool.internal.Failure;
+import io.procpool.internal.wire.BatchCodec;
+import io.procpool.internal.wire.CapturedLambda;
+import io.procpool.internal.wire.FrameChannel;
+import io.procpool.internal.wire.LruMap;
+import io.procpool.internal.wire.Protocol;
+import io.procpool.internal.wire.WireCodec;
 import java.io.IOException;
 import java.util.Map;
 

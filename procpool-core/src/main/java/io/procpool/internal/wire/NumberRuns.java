@@ -1,4 +1,4 @@
-package io.procpool.internal.process;
+package io.procpool.internal.wire;
 
 import java.io.IOException;
 
@@ -8,23 +8,23 @@ import java.io.IOException;
  * million Longs then costs 8 bytes per item, not 9, and no per-item branch on the reading side).
  * Stateless; thread-safe.
  */
-final class NumberRuns {
+public final class NumberRuns {
   /** Top level only: a run of {@code int count} consecutive Longs / Integers / Doubles, untagged. */
-  static final int LONG_RUN = 18;
-  static final int INT_RUN = 19;
-  static final int DOUBLE_RUN = 20;
+  public static final int LONG_RUN = 18;
+  public static final int INT_RUN = 19;
+  public static final int DOUBLE_RUN = 20;
   /** Shorter runs of one boxed type are written value by value. */
-  static final int MIN_RUN = 4;
+  public static final int MIN_RUN = 4;
 
   private NumberRuns() {}
 
   /** Whether {@code tag} starts a run. */
-  static boolean isRun(int tag) {
+  public static boolean isRun(int tag) {
     return tag == LONG_RUN || tag == INT_RUN || tag == DOUBLE_RUN;
   }
 
   /** How many values from {@code from} on are of {@code type}, if it is Long, Integer or Double; else 1. */
-  static int length(Object[] values, int from, Class<?> type) {
+  public static int length(Object[] values, int from, Class<?> type) {
     if (type != Long.class && type != Integer.class && type != Double.class) {
       return 1;
     }
@@ -35,7 +35,7 @@ final class NumberRuns {
     return end - from;
   }
 
-  static void write(Buf out, Object[] values, int from, int count) {
+  public static void write(Buf out, Object[] values, int from, int count) {
     Class<?> type = values[from].getClass();
     if (type == Long.class) {
       out.writeByte(LONG_RUN).writeInt(count);
@@ -59,7 +59,7 @@ final class NumberRuns {
   }
 
   /** Reads a run written by {@link #write} into {@code out[from..)}; returns its length. */
-  static int read(int tag, In in, Object[] out, int from) throws IOException {
+  public static int read(int tag, In in, Object[] out, int from) throws IOException {
     int count = in.readInt();
     if (count < 1 || count > out.length - from) {
       throw new IOException("corrupt run of " + count + " values at item " + from + " of " + out.length);

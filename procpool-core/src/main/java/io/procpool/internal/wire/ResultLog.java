@@ -1,4 +1,4 @@
-package io.procpool.internal.process;
+package io.procpool.internal.wire;
 
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
@@ -33,12 +33,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * task thread appends, the reading thread may flush results held too long). Pool side:
  * {@link #heldFrames} reads the mapping of a worker that is gone.
  */
-final class ResultLog {
-  static final int MAGIC = 0x70704C31; // "ppL1"
-  static final int HEADER = 64;
+public final class ResultLog {
+  public static final int MAGIC = 0x70704C31; // "ppL1"
+  public static final int HEADER = 64;
   /** Room for held frames; a frame that does not fit is sent at once. */
-  static final int CAPACITY = 256 * 1024;
-  static final int FILE_SIZE = HEADER + CAPACITY;
+  public static final int CAPACITY = 256 * 1024;
+  public static final int FILE_SIZE = HEADER + CAPACITY;
   private static final VarHandle INT = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
 
   private final ByteBuffer map;
@@ -55,7 +55,7 @@ final class ResultLog {
   }
 
   /** The pool's side: creates the file and maps it (the worker maps it by path). */
-  static MappedByteBuffer create(Path file) throws IOException {
+  public static MappedByteBuffer create(Path file) throws IOException {
     java.util.Set<StandardOpenOption> options =
         java.util.EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
     java.nio.file.attribute.FileAttribute<?>[] ownerOnly =
@@ -74,7 +74,7 @@ final class ResultLog {
   }
 
   /** The worker's side: maps the file the pool created; null if it cannot (results then go one by one). */
-  static ResultLog open(Path file) {
+  public static ResultLog open(Path file) {
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
       if (ch.size() != FILE_SIZE) {
         return null;
@@ -91,7 +91,7 @@ final class ResultLog {
   }
 
   /** For tests: a log over any buffer of {@link #FILE_SIZE} bytes. */
-  static ResultLog over(ByteBuffer b) {
+  public static ResultLog over(ByteBuffer b) {
     INT.setRelease(b, 0, MAGIC);
     INT.setRelease(b, 4, 0);
     return new ResultLog(b);
@@ -101,7 +101,7 @@ final class ResultLog {
    * Holds one frame if it fits; returns false (holding nothing new) if it does not, and then the
    * caller flushes and sends the frame itself.
    */
-  boolean append(byte type, byte[] body, int len) {
+  public boolean append(byte type, byte[] body, int len) {
     lock.lock();
     try {
       if (len > CAPACITY - 5 - held) {
@@ -124,17 +124,17 @@ final class ResultLog {
   }
 
   /** Frames held now (a moment old when read by another thread than the appending one). */
-  int heldFrames() {
+  public int heldFrames() {
     return heldFrames;
   }
 
   /** Nanos since the oldest held frame was appended (0 if none is held). */
-  long heldNanos(long now) {
+  public long heldNanos(long now) {
     return held == 0 ? 0 : now - firstHeldNanos;
   }
 
   /** Sends every held frame in one write (from the mapping itself: no copy) and forgets them. */
-  void flush(FrameChannel io) throws IOException {
+  public void flush(FrameChannel io) throws IOException {
     lock.lock();
     try {
       flushLocked(io);
@@ -147,7 +147,7 @@ final class ResultLog {
    * Flushes if the oldest held frame is older than {@code nanos}, unless another thread is using
    * the log right now (it will flush or append soon).
    */
-  void flushIfOlderThan(FrameChannel io, long nanos) throws IOException {
+  public void flushIfOlderThan(FrameChannel io, long nanos) throws IOException {
     if (held == 0 || System.nanoTime() - firstHeldNanos < nanos || !lock.tryLock()) {
       return;
     }
@@ -178,7 +178,7 @@ final class ResultLog {
    * The pool's side, after the worker is gone: the frames it held, oldest first. Stops at the first
    * frame that does not parse (the mapping is the worker's memory: it is checked, not trusted).
    */
-  static List<FrameChannel.Frame> heldFrames(ByteBuffer map) {
+  public static List<FrameChannel.Frame> heldFrames(ByteBuffer map) {
     List<FrameChannel.Frame> out = new ArrayList<>();
     if (map.capacity() < FILE_SIZE || (int) INT.getAcquire(map, 0) != MAGIC) {
       return out;
@@ -203,7 +203,7 @@ final class ResultLog {
   }
 
   /** Names of log files: {@code procpool-<pool pid>-<random>-w<worker id>}. */
-  static final String PREFIX = "procpool-";
+  public static final String PREFIX = "procpool-";
 
   private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("procpool-(\\d+)-[0-9a-f]{16}-w\\d+");
   private static final java.util.concurrent.atomic.AtomicBoolean SWEPT = new java.util.concurrent.atomic.AtomicBoolean();
@@ -213,14 +213,14 @@ final class ResultLog {
    * creating a worker's file and the worker mapping it, normally ~100 ms). Files of live JVMs and
    * files this user cannot delete are left alone.
    */
-  static void sweepOnce(Path dir) {
+  public static void sweepOnce(Path dir) {
     if (SWEPT.compareAndSet(false, true)) {
       sweep(dir);
     }
   }
 
   /** Deletes the log files in {@code dir} whose pool's JVM is not alive (see {@link #sweepOnce}). */
-  static void sweep(Path dir) {
+  public static void sweep(Path dir) {
     try (java.nio.file.DirectoryStream<Path> files = Files.newDirectoryStream(dir, PREFIX + "*")) {
       for (Path f : files) {
         java.util.regex.Matcher m = NAME.matcher(f.getFileName().toString());
@@ -234,7 +234,7 @@ final class ResultLog {
   }
 
   /** Where the pool puts a worker's log: {@code /dev/shm} if it is a writable directory, else {@code fallback}. */
-  static Path directory(Path fallback) {
+  public static Path directory(Path fallback) {
     Path shm = Path.of("/dev/shm");
     return Files.isDirectory(shm) && Files.isWritable(shm) ? shm : fallback;
   }

@@ -1,4 +1,4 @@
-package io.procpool.internal.process;
+package io.procpool.internal.wire;
 
 /**
  * A job's function as it travels: a key, the function's bytes (JDK-serialized, or a {@link
@@ -6,12 +6,12 @@ package io.procpool.internal.process;
  * encoded by {@link WireCodec}, sent with every batch; null if none). Immutable; made once per job
  * by the parent's {@code JobFunctions} on the submitting thread, read by any thread.
  */
-final class EncodedFunction {
-  final long key;
-  final byte[] bytes;
-  final byte[] captured;
+public final class EncodedFunction {
+  public final long key;
+  public final byte[] bytes;
+  public final byte[] captured;
 
-  EncodedFunction(long key, byte[] bytes, byte[] captured) {
+  public EncodedFunction(long key, byte[] bytes, byte[] captured) {
     this.key = key;
     this.bytes = bytes;
     this.captured = captured;

@@ -1,4 +1,4 @@
-package io.procpool.internal.process;
+package io.procpool.internal.wire;
 
 import java.io.EOFException;
 import java.io.IOException;
@@ -6,10 +6,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /** Reads what {@link Buf} wrote, from a slice of a byte array; not thread-safe. */
-final class In {
-  final byte[] a;
-  int pos;
-  final int end;
+public final class In {
+  public final byte[] a;
+  public int pos;
+  public final int end;
   /**
    * Large byte arrays read apart from {@code a} ({@link Protocol#BLOBS}): {@code blobs[i]} stood at
    * position {@code blobAt[i]} of {@code a}, right after its length; null if none.
@@ -18,11 +18,11 @@ final class In {
   private final int[] blobAt;
   private int nextBlob;
 
-  In(byte[] a, int off, int len) {
+  public In(byte[] a, int off, int len) {
     this(a, off, len, null, null);
   }
 
-  In(byte[] a, int off, int len, byte[][] blobs, int[] blobAt) {
+  public In(byte[] a, int off, int len, byte[][] blobs, int[] blobAt) {
     this.a = a;
     this.pos = off;
     this.end = off + len;
@@ -36,7 +36,7 @@ final class In {
   }
 
   /** A reader of {@code len} bytes of the same array from {@code off}, with the same blobs. */
-  In slice(int off, int len) {
+  public In slice(int off, int len) {
     return new In(a, off, len, blobs, blobAt);
   }
 
@@ -46,30 +46,30 @@ final class In {
     }
   }
 
-  int remaining() {
+  public int remaining() {
     return end - pos;
   }
 
-  int readByte() throws IOException {
+  public int readByte() throws IOException {
     need(1);
     return a[pos++];
   }
 
-  int readInt() throws IOException {
+  public int readInt() throws IOException {
     need(4);
     int v = (int) Buf.INT_VIEW.get(a, pos);
     pos += 4;
     return v;
   }
 
-  long readLong() throws IOException {
+  public long readLong() throws IOException {
     need(8);
     long v = (long) Buf.LONG_VIEW.get(a, pos);
     pos += 8;
     return v;
   }
 
-  byte[] readBytes() throws IOException {
+  public byte[] readBytes() throws IOException {
     int len = readInt();
     if (blobs != null && nextBlob < blobAt.length && blobAt[nextBlob] == pos) {
       byte[] b = blobs[nextBlob++];
@@ -84,7 +84,7 @@ final class In {
     return b;
   }
 
-  String readString() throws IOException {
+  public String readString() throws IOException {
     int len = readInt();
     need(len);
     String s = new String(a, pos, len, StandardCharsets.UTF_8);
@@ -92,7 +92,7 @@ final class In {
     return s;
   }
 
-  String readNullable() throws IOException {
+  public String readNullable() throws IOException {
     int len = readInt();
     if (len < 0) {
       return null;

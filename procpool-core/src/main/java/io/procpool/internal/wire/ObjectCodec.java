@@ -1,4 +1,4 @@
-package io.procpool.internal.process;
+package io.procpool.internal.wire;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -13,22 +13,22 @@ import java.io.ObjectStreamClass;
  * initializers, exceptions, and the values of other types inside a {@link WireCodec} message.
  * Stateless beyond its configuration; thread-safe.
  */
-final class ObjectCodec {
+public final class ObjectCodec {
   private final ClassLoader loader;
   private final ObjectInputFilter filter;
 
-  ObjectCodec(ClassLoader loader, ObjectInputFilter filter) {
+  public ObjectCodec(ClassLoader loader, ObjectInputFilter filter) {
     this.loader = loader;
     this.filter = filter;
   }
 
   /** Whether the deserialization filter rejects instances of {@code type}. */
-  boolean rejects(Class<?> type) {
+  public boolean rejects(Class<?> type) {
     return filter != null && SerialFilters.rejects(filter, type);
   }
 
   /** JDK-serializes one object. */
-  byte[] encode(Object o) throws IOException {
+  public byte[] encode(Object o) throws IOException {
     Buf b = new Buf(512);
     try (ObjectOutputStream oos = new ObjectOutputStream(b)) {
       oos.writeObject(o);
@@ -37,14 +37,14 @@ final class ObjectCodec {
   }
 
   /** Deserializes one object from {@code bytes[off, off + len)}. */
-  Object decode(byte[] bytes, int off, int len) throws IOException, ClassNotFoundException {
+  public Object decode(byte[] bytes, int off, int len) throws IOException, ClassNotFoundException {
     try (ObjectInputStream ois = input(new ByteArrayInputStream(bytes, off, len))) {
       return ois.readObject();
     }
   }
 
   /** An object stream over {@code in} that resolves classes through the loader and applies the filter. */
-  ObjectInputStream input(InputStream in) throws IOException {
+  public ObjectInputStream input(InputStream in) throws IOException {
     ObjectInputStream ois =
         new ObjectInputStream(in) {
           @Override

@@ -1,4 +1,4 @@
-package io.procpool.internal.process;
+package io.procpool.internal.wire;
 
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -14,9 +14,9 @@ import java.util.Arrays;
  * being copied in. Such a buffer must only be written through {@link FrameChannel}'s methods that
  * take a {@code Buf}; {@link #array()} alone lacks the spliced bytes.
  */
-final class Buf extends OutputStream {
+public final class Buf extends OutputStream {
   /** Arrays at least this long are spliced, not copied, into a splicing buffer. */
-  static final int SPLICE_MIN = 64 * 1024;
+  public static final int SPLICE_MIN = 64 * 1024;
 
   private byte[] a;
   private int n;
@@ -26,7 +26,7 @@ final class Buf extends OutputStream {
   private int splices;
   private long splicedBytes;
 
-  Buf(int capacity) {
+  public Buf(int capacity) {
     this(capacity, false);
   }
 
@@ -36,7 +36,7 @@ final class Buf extends OutputStream {
   }
 
   /** A buffer that takes large {@code byte[]} values by reference (see the class comment). */
-  static Buf splicing(int capacity) {
+  public static Buf splicing(int capacity) {
     return new Buf(capacity, true);
   }
 
@@ -44,7 +44,7 @@ final class Buf extends OutputStream {
    * Inserts {@code b} here by reference, if this buffer splices and {@code b} is large; returns
    * whether it did (else the caller writes the bytes).
    */
-  boolean splice(byte[] b) {
+  public boolean splice(byte[] b) {
     if (!splicing || b.length < SPLICE_MIN) {
       return false;
     }
@@ -62,22 +62,22 @@ final class Buf extends OutputStream {
     return true;
   }
 
-  boolean hasSplices() {
+  public boolean hasSplices() {
     return splices > 0;
   }
 
   /** How many arrays are spliced in so far (an index for {@link #splicedAt} and {@link #spliced}). */
-  int splices() {
+  public int splices() {
     return splices;
   }
 
   /** Where, among this buffer's own bytes, spliced array {@code i} goes. */
-  int splicedAt(int i) {
+  public int splicedAt(int i) {
     return splicedAt[i];
   }
 
   /** The length of spliced array {@code i}. */
-  int splicedLength(int i) {
+  public int splicedLength(int i) {
     return spliced[i].length;
   }
 
@@ -86,7 +86,7 @@ final class Buf extends OutputStream {
    * spliced arrays from index {@code firstMoved} on move with it (they all lie beyond {@code at}),
    * those before it stay where they are.
    */
-  void insert(int at, byte[] bytes, int firstMoved) {
+  public void insert(int at, byte[] bytes, int firstMoved) {
     ensure(bytes.length);
     System.arraycopy(a, at, a, at + bytes.length, n - at);
     System.arraycopy(bytes, 0, a, at, bytes.length);
@@ -97,12 +97,12 @@ final class Buf extends OutputStream {
   }
 
   /** Bytes of content: this buffer's own plus the spliced arrays'. */
-  long contentSize() {
+  public long contentSize() {
     return n + splicedBytes;
   }
 
   /** The content as buffers to write in order: own bytes and spliced arrays, none copied. */
-  ByteBuffer[] segments() {
+  public ByteBuffer[] segments() {
     ByteBuffer[] out = new ByteBuffer[2 * splices + 1];
     int from = 0;
     int k = 0;
@@ -115,19 +115,19 @@ final class Buf extends OutputStream {
     return out;
   }
 
-  int size() {
+  public int size() {
     return n;
   }
 
-  byte[] array() {
+  public byte[] array() {
     return a;
   }
 
-  byte[] toByteArray() {
+  public byte[] toByteArray() {
     return Arrays.copyOf(a, n);
   }
 
-  void reset() {
+  public void reset() {
     truncate(0);
   }
 
@@ -136,7 +136,7 @@ final class Buf extends OutputStream {
    * included. A splice always follows some bytes written after the mark (a tag and a length), so
    * one made after the mark sits beyond it.
    */
-  void truncate(int mark) {
+  public void truncate(int mark) {
     n = mark;
     while (splices > 0 && splicedAt[splices - 1] > mark) {
       splices--;
@@ -146,7 +146,7 @@ final class Buf extends OutputStream {
   }
 
   /** Makes room for {@code more} bytes beyond what is written. */
-  void ensure(int more) {
+  public void ensure(int more) {
     if (n + more > a.length) {
       long want = Math.max((long) a.length * 2, (long) n + more);
       if (want > Integer.MAX_VALUE - 16) {
@@ -172,47 +172,47 @@ final class Buf extends OutputStream {
     n += len;
   }
 
-  Buf writeByte(int v) {
+  public Buf writeByte(int v) {
     write(v);
     return this;
   }
 
   /** Big-endian views of a byte array: one access per int or long instead of one per byte. */
-  static final java.lang.invoke.VarHandle INT_VIEW =
+  public static final java.lang.invoke.VarHandle INT_VIEW =
       java.lang.invoke.MethodHandles.byteArrayViewVarHandle(int[].class, java.nio.ByteOrder.BIG_ENDIAN);
-  static final java.lang.invoke.VarHandle LONG_VIEW =
+  public static final java.lang.invoke.VarHandle LONG_VIEW =
       java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.BIG_ENDIAN);
 
-  Buf writeInt(int v) {
+  public Buf writeInt(int v) {
     ensure(4);
     INT_VIEW.set(a, n, v);
     n += 4;
     return this;
   }
 
-  void putInt(int at, int v) {
+  public void putInt(int at, int v) {
     INT_VIEW.set(a, at, v);
   }
 
-  Buf writeLong(long v) {
+  public Buf writeLong(long v) {
     ensure(8);
     LONG_VIEW.set(a, n, v);
     n += 8;
     return this;
   }
 
-  Buf writeBytes(byte[] b) {
+  public Buf writeBytes(byte[] b) {
     writeInt(b.length);
     write(b, 0, b.length);
     return this;
   }
 
-  Buf writeString(String s) {
+  public Buf writeString(String s) {
     return writeBytes(s.getBytes(StandardCharsets.UTF_8));
   }
 
   /** Writes a string that may be null. */
-  Buf writeNullable(String s) {
+  public Buf writeNullable(String s) {
     if (s == null) {
       return writeInt(-1);
     }

@@ -1,9 +1,18 @@
-package io.procpool.internal.process;
+package io.procpool.internal.worker;
 
 import io.procpool.SerializableFunction;
 import io.procpool.SerializableRunnable;
 import io.procpool.internal.Failure;
 import io.procpool.internal.NamedThreads;
+import io.procpool.internal.wire.Activity;
+import io.procpool.internal.wire.BatchCodec;
+import io.procpool.internal.wire.Buf;
+import io.procpool.internal.wire.FrameChannel;
+import io.procpool.internal.wire.In;
+import io.procpool.internal.wire.Protocol;
+import io.procpool.internal.wire.ResultLog;
+import io.procpool.internal.wire.SerialFilters;
+import io.procpool.internal.wire.WireCodec;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -133,7 +142,7 @@ public final class WorkerMain {
   }
 
   /** Serializes and deserializes a lambda and a failure (warm-up; results are thrown away). */
-  static void roundTripALambda() {
+  public static void roundTripALambda() {
     try {
       WireCodec c = new WireCodec(WorkerMain.class.getClassLoader(), SerialFilters.defaultFilter());
       SerializableFunction<Object, Object> f = x -> x;

@@ -1,4 +1,4 @@
-package io.procpool.internal.process;
+package io.procpool.internal.wire;
 
 import java.nio.channels.Selector;
 import java.util.List;
@@ -13,15 +13,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * polls cost an idle worker 1.6 % of a CPU here, 500 ms 0.4 %). A poller in a long wait is woken
  * when work arrives; one in a short wait is not (a wake-up per task cost S4 ~15 µs). Thread-safe.
  */
-final class Activity {
-  static final long BUSY_POLL_MILLIS = 20;
-  static final long IDLE_POLL_MILLIS = 500;
+public final class Activity {
+  public static final long BUSY_POLL_MILLIS = 20;
+  public static final long IDLE_POLL_MILLIS = 500;
 
   private final AtomicInteger pending = new AtomicInteger();
   private final List<Waiter> waiters = new CopyOnWriteArrayList<>();
 
   /** One polling thread's state: whether it is (about to be) in a long wait on its selector. */
-  final class Waiter {
+  public final class Waiter {
     private final Selector selector;
     private volatile boolean longWait;
 
@@ -34,7 +34,7 @@ final class Activity {
      * looks at the work, while {@link #added} counts the work first and only then looks at the
      * waiters: so either this sees the work, or the worker sees this waiter and wakes it.
      */
-    long beginWait() {
+    public long beginWait() {
       longWait = true;
       if (pending.get() > 0) {
         longWait = false;
@@ -43,20 +43,20 @@ final class Activity {
       return IDLE_POLL_MILLIS;
     }
 
-    void endWait() {
+    public void endWait() {
       longWait = false;
     }
   }
 
   /** Registers a thread that waits in {@code selector}. */
-  Waiter waiter(Selector selector) {
+  public Waiter waiter(Selector selector) {
     Waiter w = new Waiter(selector);
     waiters.add(w);
     return w;
   }
 
   /** One more piece of work; wakes the pollers in a long wait if it is the first. */
-  void added() {
+  public void added() {
     if (pending.getAndIncrement() == 0) {
       for (Waiter w : waiters) {
         if (w.longWait) {
@@ -67,7 +67,7 @@ final class Activity {
   }
 
   /** One piece of work done (or taken back). */
-  void finished() {
+  public void finished() {
     pending.decrementAndGet();
   }
 }

@@ -1,4 +1,4 @@
-package io.procpool.internal.process;
+package io.procpool.internal.wire;
 
 import io.procpool.RemoteException;
 import java.io.IOException;
@@ -13,14 +13,14 @@ import java.util.List;
  * the exception cannot be deserialized there. Transport-free; stateless beyond its configuration,
  * thread-safe.
  */
-final class FailureCodec {
+public final class FailureCodec {
   /** Causes described at most (a cycle of causes ends there too). */
-  static final int MAX_CAUSES = 16;
+  public static final int MAX_CAUSES = 16;
 
   private final ObjectCodec objects;
   private final ClassLoader loader;
 
-  FailureCodec(ObjectCodec objects, ClassLoader loader) {
+  public FailureCodec(ObjectCodec objects, ClassLoader loader) {
     this.objects = objects;
     this.loader = loader;
   }
@@ -29,7 +29,7 @@ final class FailureCodec {
   private static final int REBUILD_FROM_DESCRIPTION = -2;
 
   /** Appends {@code t}: its serialized form (unless a description rebuilds it as well) and its description. */
-  void write(Buf out, Throwable t) {
+  public void write(Buf out, Throwable t) {
     byte[] serialized = null;
     if (PlainThrowables.isPlain(t, MAX_CAUSES)) {
       out.writeInt(REBUILD_FROM_DESCRIPTION); // faster both ways than JDK serialization, and as faithful
@@ -83,7 +83,7 @@ final class FailureCodec {
    * the same JDK exception rebuilt from its description, else a chain of {@link RemoteException}s
    * that carries the remote classes, messages and stacks.
    */
-  Throwable read(In in) throws IOException {
+  public Throwable read(In in) throws IOException {
     int len = in.readInt();
     Throwable rebuilt = null;
     Exception whyNot = null;

@@ -1,9 +1,17 @@
-package io.procpool.internal.process;
+package io.procpool.internal.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.procpool.SerializableFunction;
 import io.procpool.internal.Failure;
+import io.procpool.internal.wire.BatchCodec;
+import io.procpool.internal.wire.Buf;
+import io.procpool.internal.wire.EncodedFunction;
+import io.procpool.internal.wire.FrameChannel;
+import io.procpool.internal.wire.In;
+import io.procpool.internal.wire.Protocol;
+import io.procpool.internal.wire.SerialFilters;
+import io.procpool.internal.wire.WireCodec;
 import java.io.IOException;
 import java.io.NotSerializableException;
 import java.util.HashMap;
@@ -57,16 +65,13 @@ class TaskMessageTest {
   void aBatchWithoutFunctionBytesUsesTheOneTheRunnerHoldsByKey() throws IOException {
     EncodedFunction fn = function(x -> "got " + x, 9);
     BatchRunner runner = new BatchRunner(codec, getClass().getClassLoader());
-    FunctionMirror mirror = new FunctionMirror();
     Map<Integer, Throwable> failures = new HashMap<>();
 
     Buf first = new Buf(64);
-    messages.writeBatch(first, 1, fn, mirror.send(fn.key), new Object[] {"a"}, failures);
+    messages.writeBatch(first, 1, fn, true, new Object[] {"a"}, failures);
     Buf second = new Buf(64);
-    boolean carried = mirror.send(fn.key);
-    messages.writeBatch(second, 2, fn, carried, new Object[] {"b"}, failures);
+    messages.writeBatch(second, 2, fn, false, new Object[] {"b"}, failures);
 
-    assertThat(carried).as("the mirror knows the runner holds function 9").isFalse();
     assertThat(second.size()).isLessThan(first.size());
     assertThat(runner.run(runner.accept(frame(Protocol.BATCH, first)), null)).containsExactly("got a");
     assertThat(runner.run(runner.accept(frame(Protocol.BATCH, second)), null)).containsExactly("got b");

@@ -1,4 +1,4 @@
-package io.procpool.internal.process;
+package io.procpool.internal.wire;
 
 import java.io.EOFException;
 import java.io.IOException;
@@ -19,10 +19,10 @@ import java.nio.channels.SocketChannel;
  * waits up to 300 ms for threads in native code before the process exits, and no shutdown hook
  * runs that could wake them.
  */
-final class FrameChannel implements AutoCloseable {
-  static final int MAX_FRAME = Integer.MAX_VALUE - 64;
+public final class FrameChannel implements AutoCloseable {
+  public static final int MAX_FRAME = Integer.MAX_VALUE - 64;
   /** The longest a polling-mode writer stays in one native wait. */
-  static final long POLL_MILLIS = Activity.BUSY_POLL_MILLIS;
+  public static final long POLL_MILLIS = Activity.BUSY_POLL_MILLIS;
 
   private final SocketChannel channel;
   /** Polling mode only: one selector for the reading thread, one for the (serialized) writers. */
@@ -36,7 +36,7 @@ final class FrameChannel implements AutoCloseable {
   private volatile PollHook pollHook;
 
   /** Called by the reading thread (polling mode) each time it is about to wait for data. */
-  interface PollHook {
+  public interface PollHook {
     /** Returns how long to wait at most, given the proposed wait. */
     long beforeWait(long proposedMillis) throws IOException;
   }
@@ -45,19 +45,19 @@ final class FrameChannel implements AutoCloseable {
    * A received frame: its type and body. A frame announced by {@link Protocol#BLOBS} has its large
    * byte arrays apart: {@code blobs[i]} stood at {@code blobAt[i]} of {@code body}.
    */
-  static final class Frame {
-    final byte type;
-    final byte[] body;
-    final int off;
-    final int len;
+  public static final class Frame {
+    public final byte type;
+    public final byte[] body;
+    public final int off;
+    public final int len;
     private final byte[][] blobs;
     private final int[] blobAt;
 
-    Frame(byte type, byte[] body, int off, int len) {
+    public Frame(byte type, byte[] body, int off, int len) {
       this(type, body, off, len, null, null);
     }
 
-    Frame(byte type, byte[] body, int off, int len, byte[][] blobs, int[] blobAt) {
+    public Frame(byte type, byte[] body, int off, int len, byte[][] blobs, int[] blobAt) {
       this.type = type;
       this.body = body;
       this.off = off;
@@ -66,18 +66,18 @@ final class FrameChannel implements AutoCloseable {
       this.blobAt = blobAt;
     }
 
-    In reader() {
+    public In reader() {
       return slice(off, len);
     }
 
     /** A reader of {@code len} bytes of the body from array index {@code from}. */
-    In slice(int from, int len) {
+    public In slice(int from, int len) {
       return new In(body, from, len, blobs, blobAt);
     }
   }
 
   /** A blocking-mode channel. */
-  FrameChannel(SocketChannel channel) {
+  public FrameChannel(SocketChannel channel) {
     this.channel = channel;
     this.readable = null;
     this.writable = null;
@@ -97,7 +97,7 @@ final class FrameChannel implements AutoCloseable {
    * A polling-mode channel: puts {@code channel} in non-blocking mode (see the class comment); the
    * reader waits as long as {@code activity} allows.
    */
-  static FrameChannel polling(SocketChannel channel, Activity activity) throws IOException {
+  public static FrameChannel polling(SocketChannel channel, Activity activity) throws IOException {
     channel.configureBlocking(false);
     Selector r = Selector.open();
     Selector w = Selector.open();
@@ -107,7 +107,7 @@ final class FrameChannel implements AutoCloseable {
   }
 
   /** Polling mode: sets what runs each time the reader is about to wait. */
-  void pollHook(PollHook hook) {
+  public void pollHook(PollHook hook) {
     this.pollHook = hook;
   }
 
@@ -135,7 +135,7 @@ final class FrameChannel implements AutoCloseable {
    * in the socket buffer: a 25 MiB frame was copied again and again (quadratic; results of 25 MiB
    * came back at a third of the speed). Slices also keep the per-thread cached direct buffer small.
    */
-  static final int MAX_WRITE = 256 * 1024;
+  public static final int MAX_WRITE = 256 * 1024;
 
   /** Writes from {@code bufs}, waiting (polling mode) while the socket buffer is full. */
   private void writeSome(ByteBuffer[] bufs) throws IOException {
@@ -174,7 +174,7 @@ final class FrameChannel implements AutoCloseable {
   }
 
   /** Writes one frame whose body is {@code body[0..len)}; blocks until written. */
-  synchronized void write(byte type, byte[] body, int len) throws IOException {
+  public synchronized void write(byte type, byte[] body, int len) throws IOException {
     header.clear();
     header.putInt(1 + len).put(type).flip();
     writeAll(new ByteBuffer[] {header, ByteBuffer.wrap(body, 0, len)});
@@ -184,7 +184,7 @@ final class FrameChannel implements AutoCloseable {
    * Writes one frame whose body is {@code body}'s content, spliced arrays included (gathered, not
    * copied).
    */
-  synchronized void write(byte type, Buf body) throws IOException {
+  public synchronized void write(byte type, Buf body) throws IOException {
     long length = 1 + body.contentSize();
     if (length > MAX_FRAME) {
       throw new IOException("a procpool frame of " + length + " bytes is too long");
@@ -207,7 +207,7 @@ final class FrameChannel implements AutoCloseable {
    * spliced arrays from splice {@code firstSplice} on; {@code bodyStart} is where the body begins
    * among {@code body}'s own bytes.
    */
-  static byte[] blobTable(Buf body, int bodyStart, int firstSplice) {
+  public static byte[] blobTable(Buf body, int bodyStart, int firstSplice) {
     int count = body.splices() - firstSplice;
     Buf table = new Buf(9 + 8 * count);
     table.writeInt(1 + 4 + 8 * count).writeByte(Protocol.BLOBS).writeInt(count);
@@ -224,7 +224,7 @@ final class FrameChannel implements AutoCloseable {
   }
 
   /** Writes complete frames (each with its length and type) that the caller built in {@code frames}. */
-  synchronized void writeFrames(Buf frames) throws IOException {
+  public synchronized void writeFrames(Buf frames) throws IOException {
     writeAll(frames.segments());
   }
 
@@ -232,7 +232,7 @@ final class FrameChannel implements AutoCloseable {
    * Writes bytes that already hold complete frames (a direct buffer is written without a copy);
    * blocks until written. Advances {@code frames}' position.
    */
-  synchronized void writeRaw(ByteBuffer frames) throws IOException {
+  public synchronized void writeRaw(ByteBuffer frames) throws IOException {
     writeAll(new ByteBuffer[] {frames});
   }
 
@@ -249,7 +249,7 @@ final class FrameChannel implements AutoCloseable {
   }
 
   /** Writes a frame with an empty body. */
-  void write(byte type) throws IOException {
+  public void write(byte type) throws IOException {
     write(type, new byte[0], 0);
   }
 
@@ -258,12 +258,12 @@ final class FrameChannel implements AutoCloseable {
    *
    * @throws EOFException when the peer closed the connection
    */
-  Frame read() throws IOException {
+  public Frame read() throws IOException {
     return read(MAX_FRAME);
   }
 
   /** Frames up to this size are read into one reused array by {@link #readTransient}. */
-  static final int MAX_REUSED = 4 * 1024 * 1024;
+  public static final int MAX_REUSED = 4 * 1024 * 1024;
   private byte[] reusable = new byte[0];
 
   /**
@@ -271,12 +271,12 @@ final class FrameChannel implements AutoCloseable {
    * the frame before it reads again (the pool's reader decodes a result at once). Saves allocating
    * (and, for G1, a humongous region per) result message of a large map.
    */
-  Frame readTransient() throws IOException {
+  public Frame readTransient() throws IOException {
     return read(MAX_FRAME, true);
   }
 
   /** Reads the next frame, refusing one longer than {@code maxLength} (for untrusted peers). */
-  Frame read(int maxLength) throws IOException {
+  public Frame read(int maxLength) throws IOException {
     return read(maxLength, false);
   }
 
