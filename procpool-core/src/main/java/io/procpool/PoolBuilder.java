@@ -20,8 +20,10 @@ public abstract class PoolBuilder<B extends PoolBuilder<B>> {
   int processes = Runtime.getRuntime().availableProcessors();
   SerializableRunnable initializer;
   ProgressListener progressListener;
+  String serialFilter;
 
-  PoolBuilder() {}
+  /** For the builders of procpool's backends (here and in {@code procpool-hazelcast}). */
+  protected PoolBuilder() {}
 
   /**
    * Sets the number of workers (default: available processors).
@@ -59,6 +61,59 @@ public abstract class PoolBuilder<B extends PoolBuilder<B>> {
   public B progressListener(ProgressListener listener) {
     this.progressListener = Require.notNull(listener, "listener");
     return self();
+  }
+
+  /**
+   * Sets the deserialization filter (JEP 290, {@link java.io.ObjectInputFilter.Config#createFilter}
+   * syntax) for everything this pool decodes: arguments and functions in the workers, results in
+   * the caller. Use an allow list to run only classes you expect, for example {@code
+   * "java.base/*;com.example.**;io.procpool.**;!*"}. The default is a deny list of well-known
+   * gadget classes and a depth limit (docs/security.md); the system property {@code
+   * procpool.serialFilter}, if set, replaces that default. Threads decode nothing: a {@link
+   * ThreadPool} only checks the pattern.
+   *
+   * @param pattern the filter pattern
+   * @return this builder
+   * @throws NullPointerException if {@code pattern} is null
+   * @throws IllegalArgumentException if {@code pattern} is not a valid filter pattern (the message
+   *     says which part)
+   */
+  public B serialFilter(String pattern) {
+    io.procpool.internal.wire.SerialFilters.of(Require.notNull(pattern, "pattern"));
+    this.serialFilter = pattern;
+    return self();
+  }
+
+  /**
+   * The settings common to every builder, as set so far, for a subclass's {@code build()}.
+   *
+   * @return a copy of the settings
+   */
+  protected final Common common() {
+    return new Common(processes, initializer, progressListener, serialFilter);
+  }
+
+  /**
+   * The settings every builder has, copied by {@link #common()}: the number of workers, the
+   * initializer (or null), the progress listener (or null) and the serial filter pattern (or null
+   * for the default). Immutable.
+   */
+  protected static final class Common {
+    /** The number of workers. */
+    public final int processes;
+    /** The initializer, or null. */
+    public final SerializableRunnable initializer;
+    /** The progress listener, or null. */
+    public final ProgressListener progressListener;
+    /** The serial filter pattern, or null for the default. */
+    public final String serialFilter;
+
+    Common(int processes, SerializableRunnable initializer, ProgressListener progressListener, String serialFilter) {
+      this.processes = processes;
+      this.initializer = initializer;
+      this.progressListener = progressListener;
+      this.serialFilter = serialFilter;
+    }
   }
 
   /**

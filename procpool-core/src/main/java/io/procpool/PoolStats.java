@@ -113,6 +113,7 @@ public final class PoolStats {
     private final Duration startup;
     private final Duration busyTime;
     private final Duration idleTime;
+    private final String agent;
 
     /**
      * Creates the figures; used by the pool.
@@ -126,6 +127,24 @@ public final class PoolStats {
      * @param idleTime time ready but without work
      */
     public WorkerStats(int id, long pid, boolean busy, long tasksDone, Duration startup, Duration busyTime, Duration idleTime) {
+      this(id, pid, busy, tasksDone, startup, busyTime, idleTime, null);
+    }
+
+    /**
+     * Creates the figures of a worker of a cluster agent; used by the pool.
+     *
+     * @param id worker id, unique within the pool
+     * @param pid process id on the agent's machine
+     * @param busy whether it runs a task now
+     * @param tasksDone items it has run
+     * @param startup from launch until ready to take work
+     * @param busyTime time spent running tasks
+     * @param idleTime time ready but without work
+     * @param agent the agent's address ({@code host:port}), or null on one machine
+     */
+    public WorkerStats(int id, long pid, boolean busy, long tasksDone, Duration startup, Duration busyTime, Duration idleTime,
+        String agent) {
+      this.agent = agent;
       this.id = id;
       this.pid = pid;
       this.busy = busy;
@@ -170,9 +189,14 @@ public final class PoolStats {
       return idleTime;
     }
 
+    /** @return the address of the cluster agent the worker runs on, or null on one machine */
+    public String agent() {
+      return agent;
+    }
+
     @Override
     public String toString() {
-      return "worker-" + id + "[pid=" + pid + (busy ? ", busy" : ", idle") + ", tasks=" + tasksDone
+      return "worker-" + id + "[" + (agent == null ? "" : "agent=" + agent + ", ") + "pid=" + pid + (busy ? ", busy" : ", idle") + ", tasks=" + tasksDone
           + ", startup=" + startup.toMillis() + "ms, busy=" + busyTime.toMillis() + "ms, idle=" + idleTime.toMillis() + "ms]";
     }
   }

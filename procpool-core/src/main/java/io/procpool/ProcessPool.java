@@ -56,7 +56,8 @@ public final class ProcessPool extends AbstractPool {
                 b.classpath,
                 b.startTimeout,
                 b.outputHandler,
-                b.startupCache));
+                b.startupCache,
+                b.serialFilter));
     return new ProcessPool(b, backend);
   }
 
@@ -301,6 +302,7 @@ public final class ProcessPool extends AbstractPool {
       copy.progressListener = progressListener;
       copy.outputHandler = outputHandler;
       copy.startupCache = startupCache;
+      copy.serialFilter = serialFilter;
       return create(copy);
     }
   }

@@ -20,6 +20,21 @@ public final class Require {
     return value;
   }
 
+  /** Throws {@link IllegalArgumentException} unless {@code value >= 0}. */
+  public static int nonNegative(int value, String name) {
+    if (value < 0) {
+      throw new IllegalArgumentException(name + ": " + value + " (expected: >= 0)");
+    }
+    return value;
+  }
+
+  /** Throws {@link IllegalArgumentException} with {@code message} unless {@code condition}. */
+  public static void argument(boolean condition, String message) {
+    if (!condition) {
+      throw new IllegalArgumentException(message);
+    }
+  }
+
   /** Throws unless {@code value} is non-null and strictly positive. */
   public static Duration positive(Duration value, String name) {
     notNull(value, name);

@@ -16,10 +16,11 @@ import java.util.Set;
  * {@code mvn exec:java}, where the application's classes are not on {@code java.class.path}),
  * plus the location of procpool itself.
  */
-final class Classpath {
+public final class Classpath {
   private Classpath() {}
 
-  static String discover(ClassLoader context) {
+  /** The class path for a worker of a pool created under {@code context}, in the platform's format. */
+  public static String discover(ClassLoader context) {
     Set<String> entries = new LinkedHashSet<>();
     for (ClassLoader cl = context; cl != null && cl != ClassLoader.getSystemClassLoader(); cl = cl.getParent()) {
       if (cl instanceof URLClassLoader) {

@@ -7,6 +7,7 @@ import io.procpool.internal.Dispatcher;
 import io.procpool.internal.Job;
 import io.procpool.internal.NamedThreads;
 import io.procpool.internal.Stats;
+import io.procpool.internal.wire.JobFunctions;
 import io.procpool.internal.wire.SerialFilters;
 import io.procpool.internal.wire.WireCodec;
 import io.procpool.internal.worker.WorkerMain;
@@ -53,6 +54,8 @@ public final class ProcessBackend implements Backend {
     final Duration startTimeout;
     final io.procpool.WorkerOutputHandler outputHandler;
     final Path startupCache;
+    /** The serial filter pattern, or null for the default. */
+    final String serialFilter;
 
     public Settings(
         int processes,
@@ -67,7 +70,8 @@ public final class ProcessBackend implements Backend {
         String classpath,
         Duration startTimeout,
         io.procpool.WorkerOutputHandler outputHandler,
-        Path startupCache) {
+        Path startupCache,
+        String serialFilter) {
       this.processes = processes;
       this.initializer = initializer;
       this.maxTasksPerChild = maxTasksPerChild;
@@ -81,6 +85,7 @@ public final class ProcessBackend implements Backend {
       this.startTimeout = startTimeout;
       this.outputHandler = outputHandler;
       this.startupCache = startupCache;
+      this.serialFilter = serialFilter;
     }
   }
 
@@ -96,7 +101,7 @@ public final class ProcessBackend implements Backend {
     this.settings = settings;
     ClassLoader context = Thread.currentThread().getContextClassLoader();
     this.loader = context != null ? context : ProcessBackend.class.getClassLoader();
-    this.codec = new WireCodec(loader, SerialFilters.defaultFilter());
+    this.codec = new WireCodec(loader, SerialFilters.of(settings.serialFilter));
     this.functions = new JobFunctions(codec);
   }
 

@@ -53,6 +53,9 @@ final class WorkerLauncher {
     lines.add("--add-opens=java.base/sun.nio.ch=ALL-UNNAMED"); // a selectable stdin: see Lifeline
     lines.add("-XX:ErrorFile=" + quote(System.getProperty("java.io.tmpdir") + "/procpool-worker-hs_err-%p.log"));
     lines.add("-Dprocpool.worker=true");
+    if (settings.serialFilter != null) {
+      lines.add(quote("-Dprocpool.serialFilter=" + settings.serialFilter));
+    }
     if (settings.startupCache != null) {
       startupCache = StartupCache.of(settings.startupCache, javaCommand(), cp, settings.jvmOptions);
       if (startupCache != null) {

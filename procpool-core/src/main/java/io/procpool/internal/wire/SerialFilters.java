@@ -5,8 +5,8 @@ import java.io.ObjectInputFilter;
 /**
  * The deserialization filter (JEP 290) applied to everything the pool and its workers read: a
  * deny list of well-known gadget classes and a depth limit. Override the whole pattern with the
- * system property {@code procpool.serialFilter} (in the caller and, through
- * {@code jvmOptions("-Dprocpool.serialFilter=...")}, in the workers). See docs/security.md.
+ * pool's {@code serialFilter(String)} setting (the pool passes it to its workers), or by default
+ * with the system property {@code procpool.serialFilter}. See docs/security.md.
  */
 public final class SerialFilters {
   /** The default pattern, in {@link ObjectInputFilter.Config#createFilter} syntax. */
@@ -24,6 +24,24 @@ public final class SerialFilters {
   public static ObjectInputFilter defaultFilter() {
     String custom = System.getProperty("procpool.serialFilter");
     return ObjectInputFilter.Config.createFilter(custom != null ? custom : DEFAULT_PATTERN);
+  }
+
+  /**
+   * The filter of a pool: {@code pattern} (a pool's {@code serialFilter} setting) if not null,
+   * else {@link #defaultFilter()}.
+   *
+   * @throws IllegalArgumentException if {@code pattern} is not a valid pattern
+   */
+  public static ObjectInputFilter of(String pattern) {
+    if (pattern == null) {
+      return defaultFilter();
+    }
+    try {
+      return ObjectInputFilter.Config.createFilter(pattern);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("serialFilter: '" + pattern + "' is not a valid filter pattern ("
+          + e.getMessage() + "); see java.io.ObjectInputFilter.Config.createFilter", e);
+    }
   }
 
   /** Whether {@code filter} rejects instances of {@code type}. */

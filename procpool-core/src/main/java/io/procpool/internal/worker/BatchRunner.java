@@ -81,8 +81,11 @@ final class BatchRunner {
     BatchCodec.BatchHeader h = BatchCodec.readHeader(f);
     FunctionEntry fn;
     if (h.functionBytes != null) {
-      fn = new FunctionEntry(h.functionBytes);
-      functions.put(h.functionKey, fn);
+      fn = functions.get(h.functionKey);
+      if (fn == null || !java.util.Arrays.equals(fn.bytes, h.functionBytes)) {
+        fn = new FunctionEntry(h.functionBytes); // new, or a sender that sends it with every batch
+        functions.put(h.functionKey, fn);
+      }
     } else {
       fn = functions.get(h.functionKey);
     }

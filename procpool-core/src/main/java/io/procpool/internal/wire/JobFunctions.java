@@ -1,12 +1,7 @@
-package io.procpool.internal.process;
+package io.procpool.internal.wire;
 
 import io.procpool.internal.Calls;
 import io.procpool.internal.Job;
-import io.procpool.internal.wire.Buf;
-import io.procpool.internal.wire.CapturedLambda;
-import io.procpool.internal.wire.EncodedFunction;
-import io.procpool.internal.wire.LruMap;
-import io.procpool.internal.wire.WireCodec;
 import java.io.IOException;
 import java.io.NotSerializableException;
 import java.util.Arrays;
@@ -19,7 +14,7 @@ import java.util.Map;
  * (equal bytes share one key). Transport-free. Thread-safe: the caches are guarded by this
  * object's monitor, which is held for map lookups only (never while serializing).
  */
-final class JobFunctions {
+public final class JobFunctions {
   private final WireCodec codec;
   // guarded by this
   private final Map<FunctionBytes, Long> keys = new LruMap<>(256);
@@ -29,7 +24,7 @@ final class JobFunctions {
   private final Map<Object, EncodedFunction> templates = new LruMap<>(256);
   private long nextKey;
 
-  JobFunctions(WireCodec codec) {
+  public JobFunctions(WireCodec codec) {
     this.codec = codec;
   }
 
@@ -40,7 +35,7 @@ final class JobFunctions {
    *     serializable
    * @throws IOException if serialization fails otherwise
    */
-  EncodedFunction encode(Job job) throws IOException {
+  public EncodedFunction encode(Job job) throws IOException {
     Object statelessKey = Calls.statelessKey(job.fn());
     if (statelessKey != null) {
       EncodedFunction known;

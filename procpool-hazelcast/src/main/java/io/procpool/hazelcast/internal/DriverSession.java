@@ -1,0 +1,143 @@
+package io.procpool.hazelcast.internal;
+
+import io.procpool.PoolStats;
+import io.procpool.ProcessPool;
+import io.procpool.TaskFailedException;
+import io.procpool.TaskTimeoutException;
+import io.procpool.WorkerCrashedException;
+import io.procpool.internal.Failure;
+import io.procpool.internal.wire.BatchCodec;
+import io.procpool.internal.wire.Buf;
+import io.procpool.internal.wire.In;
+import io.procpool.internal.worker.ForwardedBatch;
+import io.procpool.internal.worker.ForwardedInitializer;
+import java.io.DataOutputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * One driver's work on an agent: a local {@link ProcessPool} started with the driver's class path
+ * and settings, which runs the driver's batches as bytes ({@link ForwardedBatch}), so that the
+ * agent itself never decodes the user's function, items or results. A worker that dies or times out
+ * fails its batch here exactly as on one machine (the local pool replaces the worker, and retries
+ * when the driver asked for it); the failure names this agent. Thread-safe: the local pool is.
+ */
+final class DriverSession {
+  final String driverId;
+  final String driver;
+  private final String agentAddress;
+  private final ProcessPool pool;
+  private final BatchCodec messages;
+
+  DriverSession(String driverId, SessionSettings s, String classPath, int processes, List<String> jvmOptions,
+      String agentAddress, BatchCodec messages) {
+    this.driverId = driverId;
+    this.driver = s.driver;
+    this.agentAddress = agentAddress;
+    this.messages = messages;
+    ProcessPool.Builder b = ProcessPool.builder().processes(processes).classpath(classPath).retries(s.retries)
+        .jvmOptions(jvmOptions.toArray(new String[0]));
+    if (s.taskTimeoutMillis > 0) {
+      b.taskTimeout(Duration.ofMillis(s.taskTimeoutMillis));
+    }
+    if (s.maxTasksPerChild > 0) {
+      b.maxTasksPerChild(s.maxTasksPerChild);
+    }
+    if (s.serialFilter != null) {
+      b.serialFilter(s.serialFilter);
+    }
+    if (s.initializer != null) {
+      b.initializer(new ForwardedInitializer(s.initializer));
+    }
+    this.pool = b.build();
+  }
+
+  /**
+   * Runs one batch payload ({@code int items, batch body}) on a local worker and returns its
+   * result body; if the worker died or timed out, a result body that fails every item with that
+   * exception, naming this agent.
+   */
+  byte[] run(byte[] payload) throws IOException {
+    In head = new In(payload, 0, Math.min(payload.length, 12));
+    int items = head.readInt();
+    long batchId = head.readLong();
+    byte[] body = java.util.Arrays.copyOfRange(payload, 4, payload.length);
+    try {
+      return (byte[]) pool.applyAsync(ForwardedBatch.INSTANCE, body).get();
+    } catch (ExecutionException e) {
+      return failed(batchId, items, named(unwrap(e)));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return failed(batchId, items, new io.procpool.PoolTerminatedException("the agent " + agentAddress + " is stopping"));
+    }
+  }
+
+  private byte[] failed(long batchId, int items, Throwable cause) {
+    Object[] results = new Object[items];
+    for (int i = 0; i < items; i++) {
+      results[i] = new Failure(cause);
+    }
+    Buf out = new Buf(256);
+    messages.writeResult(out, batchId, 0, -1, -1, false, results);
+    return out.toByteArray();
+  }
+
+  private static Throwable unwrap(Throwable t) {
+    while ((t instanceof ExecutionException || t instanceof TaskFailedException) && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  /** The failure as the driver should see it: naming this agent. */
+  private Throwable named(Throwable t) {
+    if (t instanceof WorkerCrashedException) {
+      WorkerCrashedException w = (WorkerCrashedException) t;
+      WorkerCrashedException named =
+          new WorkerCrashedException("on agent " + agentAddress + ": " + w.getMessage(), w.pid(), w.exitCode(), agentAddress);
+      named.setStackTrace(w.getStackTrace());
+      return named;
+    }
+    if (t instanceof TaskTimeoutException) {
+      TaskTimeoutException x = (TaskTimeoutException) t;
+      TaskTimeoutException named = new TaskTimeoutException("on agent " + agentAddress + ": " + x.getMessage(), x.timeout());
+      named.setStackTrace(x.getStackTrace());
+      return named;
+    }
+    return t;
+  }
+
+  /** The local workers' figures: {@code int n}, then per worker id, pid, busy, done, startup/busy/idle nanos. */
+  byte[] stats() throws IOException {
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(b)) {
+      List<PoolStats.WorkerStats> ws = pool.stats().workers();
+      out.writeInt(ws.size());
+      for (PoolStats.WorkerStats w : ws) {
+        out.writeInt(w.id());
+        out.writeLong(w.pid());
+        out.writeBoolean(w.busy());
+        out.writeLong(w.tasksDone());
+        out.writeLong(w.startup().toNanos());
+        out.writeLong(w.busyTime().toNanos());
+        out.writeLong(w.idleTime().toNanos());
+      }
+    }
+    return b.toByteArray();
+  }
+
+  List<Long> workerPids() {
+    return pool.workerPids();
+  }
+
+  void close() {
+    pool.close();
+  }
+
+  void terminate() {
+    pool.terminate();
+  }
+}

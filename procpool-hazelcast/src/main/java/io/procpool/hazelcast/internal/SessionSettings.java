@@ -1,0 +1,96 @@
+package io.procpool.hazelcast.internal;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What a driver asks of each agent when it opens its session (the body of an {@link
+ * AgentCall#OPEN}): the settings of the agent's local pool for this driver and the driver's class
+ * path as content hashes. Plain bytes in a fixed layout (no Java serialization: the agent reads it
+ * before it trusts anything). Immutable.
+ */
+public final class SessionSettings {
+  private static final int VERSION = 1;
+
+  /** Who the driver is, for the agent's log (host and pid). */
+  public final String driver;
+  public final int retries;
+  /** The task timeout in milliseconds, or -1 for none. */
+  public final long taskTimeoutMillis;
+  public final int maxTasksPerChild;
+  /** The serial filter pattern, or null for the default. */
+  public final String serialFilter;
+  /** The JDK-serialized initializer, or null. */
+  public final byte[] initializer;
+  /** The class path, in order. */
+  public final List<ClassPathBundle.Entry> classPath;
+
+  public SessionSettings(String driver, int retries, long taskTimeoutMillis, int maxTasksPerChild, String serialFilter,
+      byte[] initializer, List<ClassPathBundle.Entry> classPath) {
+    this.driver = driver;
+    this.retries = retries;
+    this.taskTimeoutMillis = taskTimeoutMillis;
+    this.maxTasksPerChild = maxTasksPerChild;
+    this.serialFilter = serialFilter;
+    this.initializer = initializer;
+    this.classPath = List.copyOf(classPath);
+  }
+
+  public byte[] toBytes() {
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(b)) {
+      out.writeInt(VERSION);
+      out.writeUTF(driver);
+      out.writeInt(retries);
+      out.writeLong(taskTimeoutMillis);
+      out.writeInt(maxTasksPerChild);
+      out.writeUTF(serialFilter == null ? "" : serialFilter);
+      out.writeInt(initializer == null ? -1 : initializer.length);
+      if (initializer != null) {
+        out.write(initializer);
+      }
+      out.writeInt(classPath.size());
+      for (ClassPathBundle.Entry e : classPath) {
+        out.writeUTF(e.sha256);
+        out.writeUTF(e.name);
+        out.writeLong(e.size);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return b.toByteArray();
+  }
+
+  /** @throws IOException if the bytes are not settings of this version */
+  public static SessionSettings fromBytes(byte[] bytes) throws IOException {
+    DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
+    int version = in.readInt();
+    if (version != VERSION) {
+      throw new IOException("session settings of version " + version + " (this agent reads " + VERSION
+          + "): driver and agent must run the same procpool version");
+    }
+    String driver = in.readUTF();
+    int retries = in.readInt();
+    long timeout = in.readLong();
+    int maxTasks = in.readInt();
+    String filter = in.readUTF();
+    int initLen = in.readInt();
+    byte[] init = null;
+    if (initLen >= 0) {
+      init = new byte[initLen];
+      in.readFully(init);
+    }
+    int n = in.readInt();
+    List<ClassPathBundle.Entry> cp = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      cp.add(new ClassPathBundle.Entry(in.readUTF(), in.readUTF(), in.readLong(), null));
+    }
+    return new SessionSettings(driver, retries, timeout, maxTasks, filter.isEmpty() ? null : filter, init, cp);
+  }
+}
