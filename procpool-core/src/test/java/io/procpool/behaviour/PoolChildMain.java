@@ -41,7 +41,15 @@ public final class PoolChildMain {
     }
   }
 
-  private static Pool create(String backend, int processes) {
+  /**
+   * {@code process}, {@code thread}, or {@code factory:<class>:<argument>} for a backend of another
+   * module: its class's {@code static Pool create(int processes, String argument)} makes the pool.
+   */
+  private static Pool create(String backend, int processes) throws Exception {
+    if (backend.startsWith("factory:")) {
+      String[] parts = backend.split(":", 3);
+      return (Pool) Class.forName(parts[1]).getMethod("create", int.class, String.class).invoke(null, processes, parts[2]);
+    }
     return backend.equals("process") ? ProcessPool.create(processes) : ThreadPool.create(processes);
   }
 }

@@ -71,7 +71,7 @@ public final class HazelcastConfigs {
     p.setProperty("hazelcast.client.heartbeat.interval", String.valueOf(HEARTBEAT.toMillis()));
     p.setProperty("hazelcast.client.heartbeat.timeout", String.valueOf(HEARTBEAT_TIMEOUT.toMillis()));
     p.setProperty("hazelcast.client.statistics.enabled", "false");
-    c.getNetworkConfig().setAddresses(members).setSmartRouting(true).setRedoOperation(false);
+    c.getNetworkConfig().setAddresses(members).setRedoOperation(false);
     c.getConnectionStrategyConfig().getConnectionRetryConfig().setClusterConnectTimeoutMillis(connectTimeout.toMillis())
         .setInitialBackoffMillis(100).setMaxBackoffMillis(1000);
     c.getSerializationConfig().addDataSerializableFactory(CallFactory.ID, new CallFactory());
