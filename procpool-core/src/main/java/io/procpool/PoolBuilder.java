@@ -18,6 +18,7 @@ import io.procpool.internal.Require;
  */
 public abstract class PoolBuilder<B extends PoolBuilder<B>> {
   int processes = Runtime.getRuntime().availableProcessors();
+  boolean processesSet;
   SerializableRunnable initializer;
   ProgressListener progressListener;
   String serialFilter;
@@ -34,6 +35,7 @@ public abstract class PoolBuilder<B extends PoolBuilder<B>> {
    */
   public B processes(int processes) {
     this.processes = Require.positive(processes, "processes");
+    this.processesSet = true;
     return self();
   }
 
@@ -90,7 +92,7 @@ public abstract class PoolBuilder<B extends PoolBuilder<B>> {
    * @return a copy of the settings
    */
   protected final Common common() {
-    return new Common(processes, initializer, progressListener, serialFilter);
+    return new Common(processes, processesSet, initializer, progressListener, serialFilter);
   }
 
   /**
@@ -101,6 +103,8 @@ public abstract class PoolBuilder<B extends PoolBuilder<B>> {
   protected static final class Common {
     /** The number of workers. */
     public final int processes;
+    /** Whether {@link #processes} was set (else it is the default, the available processors). */
+    public final boolean processesSet;
     /** The initializer, or null. */
     public final SerializableRunnable initializer;
     /** The progress listener, or null. */
@@ -108,8 +112,10 @@ public abstract class PoolBuilder<B extends PoolBuilder<B>> {
     /** The serial filter pattern, or null for the default. */
     public final String serialFilter;
 
-    Common(int processes, SerializableRunnable initializer, ProgressListener progressListener, String serialFilter) {
+    Common(int processes, boolean processesSet, SerializableRunnable initializer, ProgressListener progressListener,
+        String serialFilter) {
       this.processes = processes;
+      this.processesSet = processesSet;
       this.initializer = initializer;
       this.progressListener = progressListener;
       this.serialFilter = serialFilter;

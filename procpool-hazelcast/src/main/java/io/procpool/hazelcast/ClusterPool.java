@@ -68,8 +68,10 @@ public final class ClusterPool extends AbstractPool {
   }
 
   /**
-   * Configures a {@link ClusterPool}. {@link #processes(int)} has no effect: each agent's {@code
-   * --processes} decides how many workers it runs. Not thread-safe; {@link #build()} copies the
+   * Configures a {@link ClusterPool}. By default the pool gets every worker of every agent (each
+   * agent's {@code --processes}); {@link #processes(int)} asks for that many workers across the
+   * cluster instead, shared out over the agents as they open (the first ones take what they run,
+   * the rest get none until an agent leaves). Not thread-safe; {@link #build()} copies the
    * settings.
    */
   public static final class Builder extends PoolBuilder<Builder> {
@@ -224,7 +226,7 @@ public final class ClusterPool extends AbstractPool {
       }
       Common c = common();
       ClusterBackend backend = new ClusterBackend(new ClusterSettings(clusterName, members, secret, retries, taskTimeout,
-          maxTasksPerChild, c.serialFilter, c.initializer, agentTimeout, minAgents));
+          maxTasksPerChild, c.serialFilter, c.initializer, agentTimeout, minAgents, c.processesSet ? c.processes : 0));
       backend.connect("procpool-" + NamedThreads.nextPoolId());
       return new ClusterPool(c.progressListener, backend);
     }

@@ -26,7 +26,7 @@ final class AgentOpener {
   private final IExecutorService executor;
   private final Signer signer;
   private final String driverId;
-  private final byte[] settings;
+  private final SessionSettings settings;
   private final ClassPathBundle bundle;
   private final long timeoutMillis;
 
@@ -35,16 +35,20 @@ final class AgentOpener {
     this.executor = executor;
     this.signer = signer;
     this.driverId = driverId;
-    this.settings = settings.toBytes();
+    this.settings = settings;
     this.bundle = bundle;
     this.timeoutMillis = timeoutMillis;
   }
 
-  /** Opens the session on {@code l} and records it ready in {@code agents}; logs and returns false if it cannot. */
-  boolean open(AgentLink l, AgentSet agents) {
+  /**
+   * Opens the session on {@code l} with at most {@code maxWorkers} workers (0: the agent's number)
+   * and records it ready in {@code agents}; logs and returns false if it cannot.
+   */
+  boolean open(AgentLink l, AgentSet agents, int maxWorkers) {
+    byte[] request = settings.withMaxWorkers(maxWorkers).toBytes();
     try {
       for (int round = 0; round < 3; round++) {
-        byte[] body = call(l, AgentCall.signed(signer, AgentCall.OPEN, driverId, settings));
+        byte[] body = call(l, AgentCall.signed(signer, AgentCall.OPEN, driverId, request));
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(body));
         if (in.readByte() == 0) {
           int processes = in.readInt();

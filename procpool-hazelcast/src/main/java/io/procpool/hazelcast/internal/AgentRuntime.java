@@ -137,17 +137,18 @@ public final class AgentRuntime {
           out.writeUTF(m);
         }
       } else {
+        int workers = settings.maxWorkers > 0 ? Math.min(processes, settings.maxWorkers) : processes;
         boolean[] created = {false};
-        sessions.computeIfAbsent(driverId, id -> {
+        DriverSession session = sessions.computeIfAbsent(driverId, id -> {
           created[0] = true;
-          return new DriverSession(id, settings, classPath(settings), processes, jvmOptions, address, messages);
+          return new DriverSession(id, settings, classPath(settings), workers, jvmOptions, address, messages);
         });
         if (created[0]) {
-          LOG.info("driver {} opened a pool: {} workers, {} class path entries", settings.driver, processes,
+          LOG.info("driver {} opened a pool: {} workers, {} class path entries", settings.driver, workers,
               settings.classPath.size());
         }
         out.writeByte(0);
-        out.writeInt(processes);
+        out.writeInt(session.workers);
         out.writeUTF(address);
         out.writeLong(ProcessHandle.current().pid());
       }

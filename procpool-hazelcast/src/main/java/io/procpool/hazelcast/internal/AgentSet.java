@@ -166,12 +166,15 @@ final class AgentSet {
     return n;
   }
 
-  /** Waits until at least {@code n} agents are ready; returns whether they are. */
-  boolean awaitReady(int n, long timeout, TimeUnit unit) throws InterruptedException {
+  /**
+   * Waits until at least {@code n} agents are ready, or (if {@code workers > 0}) agents with that
+   * many workers together; returns whether they are.
+   */
+  boolean awaitReady(int n, int workers, long timeout, TimeUnit unit) throws InterruptedException {
     long left = unit.toNanos(timeout);
     lock.lock();
     try {
-      while (ready().size() < n) {
+      while (ready().size() < n && (workers <= 0 || processes() < workers)) {
         if (left <= 0 || stopped) {
           return false;
         }

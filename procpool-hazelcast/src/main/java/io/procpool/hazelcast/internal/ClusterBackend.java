@@ -69,6 +69,10 @@ public final class ClusterBackend implements Backend {
   private final ClassLoader loader;
   private final AgentSet agents = new AgentSet();
   private final Set<UUID> opening = ConcurrentHashMap.newKeySet();
+  /** Members left unopened because the pool had its workers ({@code processes(n)}); opened when an agent leaves. */
+  private final Set<Member> skipped = ConcurrentHashMap.newKeySet();
+  /** The workers the pool asked for ({@code processes(n)}), or 0 for every worker of every agent. */
+  private final int workers;
   private final Set<Thread> ownThreads = ConcurrentHashMap.newKeySet();
   private HazelcastInstance client;
   private IExecutorService executor;
@@ -80,9 +84,12 @@ public final class ClusterBackend implements Backend {
   private Dispatcher dispatcher;
   private Stats stats;
   private volatile boolean killed;
+  /** Set once the client is shut down. */
+  private volatile boolean closed;
 
   public ClusterBackend(ClusterSettings settings) {
     this.settings = settings;
+    this.workers = settings.workers;
     this.signer = new Signer(settings.secret);
     ClassLoader context = Thread.currentThread().getContextClassLoader();
     this.loader = context != null ? context : ClusterBackend.class.getClassLoader();
@@ -112,8 +119,7 @@ public final class ClusterBackend implements Backend {
     ClassPathBundle bundle = ClassPathBundle.of(Classpath.discover(loader),
         Paths.get(System.getProperty("java.io.tmpdir"), "procpool-driver-" + System.getProperty("user.name", "user")));
     try {
-      client = HazelcastClient.newHazelcastClient(
-          HazelcastConfigs.client(settings.clusterName, settings.members, settings.agentTimeout, poolName + "-client"));
+      client = newClient(poolName);
     } catch (RuntimeException e) {
       throw new WorkerStartException("cannot reach the procpool cluster '" + settings.clusterName + "' at "
           + settings.members + " within " + settings.agentTimeout.toMillis() + " ms: start agents with `procpool agent"
@@ -125,9 +131,11 @@ public final class ClusterBackend implements Backend {
       String host = ProcessHandle.current().pid() + "@" + hostName();
       opener = new AgentOpener(executor, signer, driverId,
           new SessionSettings(host, settings.retries, settings.taskTimeout == null ? -1 : settings.taskTimeout.toMillis(),
-              settings.maxTasksPerChild, settings.serialFilter, initializer, bundle.entries()),
+              settings.maxTasksPerChild, settings.serialFilter, initializer, 0, bundle.entries()),
           bundle, Math.max(CALL_TIMEOUT_MILLIS, settings.agentTimeout.toMillis()));
-      openers = Executors.newCachedThreadPool(named(poolName + "-cluster-open"));
+      // with a number of workers to share out, agents open one after the other, each taking what is left
+      openers = workers > 0 ? Executors.newSingleThreadExecutor(named(poolName + "-cluster-open"))
+          : Executors.newCachedThreadPool(named(poolName + "-cluster-open"));
       results = Executors.newSingleThreadExecutor(named(poolName + "-cluster-results"));
       client.getCluster().addMembershipListener(new MembershipListener() {
         @Override
@@ -140,6 +148,11 @@ public final class ClusterBackend implements Backend {
           lost(e.getMember().getUuid(), "left the cluster");
         }
       });
+      String clientThreads = poolName + "-client";
+      ExitWatch.start(poolName + "-cluster-exit-watch", t -> t.getName().startsWith(clientThreads), () -> {
+        LOG.info("{} was not closed and nothing else keeps this JVM alive: its cluster client closes", poolName);
+        kill();
+      }, () -> closed);
       List<Future<?>> first = new ArrayList<>();
       for (Member m : client.getCluster().getMembers()) {
         Future<?> f = openAsync(m);
@@ -155,7 +168,7 @@ public final class ClusterBackend implements Backend {
           // an agent that does not open in time is left out; the count below decides
         }
       }
-      if (!agents.awaitReady(settings.minAgents, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+      if (!agents.awaitReady(settings.minAgents, workers, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
         throw new WorkerStartException("only " + agents.ready().size() + " procpool agents of cluster '"
             + settings.clusterName + "' opened this pool within " + settings.agentTimeout.toMillis() + " ms, "
             + settings.minAgents + " needed (members: " + client.getCluster().getMembers()
@@ -169,6 +182,35 @@ public final class ClusterBackend implements Backend {
       closeQuietly();
       throw e;
     }
+  }
+
+  /**
+   * Starts the Hazelcast client on a daemon thread: its threads inherit that, so a program that
+   * forgets to close its pool still exits (as with a {@code ProcessPool}), and the agents then end
+   * its session when they see it disconnect.
+   */
+  private HazelcastInstance newClient(String poolName) {
+    HazelcastInstance[] made = new HazelcastInstance[1];
+    RuntimeException[] failed = new RuntimeException[1];
+    Thread t = named(poolName + "-cluster-connect").newThread(() -> {
+      try {
+        made[0] = HazelcastClient.newHazelcastClient(
+            HazelcastConfigs.client(settings.clusterName, settings.members, settings.agentTimeout, poolName + "-client"));
+      } catch (RuntimeException e) {
+        failed[0] = e;
+      }
+    });
+    t.start();
+    try {
+      t.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while connecting to the cluster", e);
+    }
+    if (failed[0] != null) {
+      throw failed[0];
+    }
+    return made[0];
   }
 
   private static String hostName() {
@@ -203,7 +245,18 @@ public final class ClusterBackend implements Backend {
       return null;
     }
     try {
-      return openers.submit(() -> opener.open(l, agents));
+      return openers.submit(() -> {
+        int max = 0;
+        if (workers > 0) {
+          max = workers - agents.processes();
+          if (max <= 0) {
+            skipped.add(m);
+            opening.remove(m.getUuid());
+            return;
+          }
+        }
+        opener.open(l, agents, max);
+      });
     } catch (RejectedExecutionException e) {
       return null;
     }
@@ -211,7 +264,7 @@ public final class ClusterBackend implements Backend {
 
   /** The workers of the ready agents, together. */
   public int processes() {
-    return Math.max(1, agents.processes());
+    return workers > 0 ? workers : Math.max(1, agents.processes());
   }
 
   /** The addresses of the ready agents. */
@@ -366,6 +419,12 @@ public final class ClusterBackend implements Backend {
     for (AgentLink.Sent s : held) {
       retryOrFail(s.batch, agentFailure(l, why + " while it ran this task", null));
     }
+    if (!killed && !skipped.isEmpty()) {
+      for (Member m : new ArrayList<>(skipped)) {
+        skipped.remove(m);
+        openAsync(m); // the workers the gone agent had go to an agent that had none of them
+      }
+    }
   }
 
   private WorkerCrashedException agentFailure(AgentLink l, String what, Throwable cause) {
@@ -478,6 +537,7 @@ public final class ClusterBackend implements Backend {
   }
 
   private void closeQuietly() {
+    closed = true;
     agents.stop();
     if (openers != null) {
       openers.shutdownNow();

@@ -21,9 +21,11 @@ public final class ClusterSettings {
   public final Duration agentTimeout;
   /** How many agents {@code build()} waits for. */
   public final int minAgents;
+  /** The workers asked for across the cluster, or 0 for every worker of every agent. */
+  public final int workers;
 
   public ClusterSettings(String clusterName, List<String> members, byte[] secret, int retries, Duration taskTimeout,
-      int maxTasksPerChild, String serialFilter, SerializableRunnable initializer, Duration agentTimeout, int minAgents) {
+      int maxTasksPerChild, String serialFilter, SerializableRunnable initializer, Duration agentTimeout, int minAgents, int workers) {
     this.clusterName = clusterName;
     this.members = List.copyOf(members);
     this.secret = secret.clone();
@@ -34,5 +36,6 @@ public final class ClusterSettings {
     this.initializer = initializer;
     this.agentTimeout = agentTimeout;
     this.minAgents = minAgents;
+    this.workers = workers;
   }
 }

@@ -28,6 +28,8 @@ import java.util.concurrent.ExecutionException;
 final class DriverSession {
   final String driverId;
   final String driver;
+  /** How many workers the local pool runs. */
+  final int workers;
   private final String agentAddress;
   private final ProcessPool pool;
   private final BatchCodec messages;
@@ -36,6 +38,7 @@ final class DriverSession {
       String agentAddress, BatchCodec messages) {
     this.driverId = driverId;
     this.driver = s.driver;
+    this.workers = processes;
     this.agentAddress = agentAddress;
     this.messages = messages;
     ProcessPool.Builder b = ProcessPool.builder().processes(processes).classpath(classPath).retries(s.retries)

@@ -28,11 +28,14 @@ public final class SessionSettings {
   public final String serialFilter;
   /** The JDK-serialized initializer, or null. */
   public final byte[] initializer;
+  /** The most workers the agent starts for this driver (0: as many as it runs for every driver). */
+  public final int maxWorkers;
   /** The class path, in order. */
   public final List<ClassPathBundle.Entry> classPath;
 
   public SessionSettings(String driver, int retries, long taskTimeoutMillis, int maxTasksPerChild, String serialFilter,
-      byte[] initializer, List<ClassPathBundle.Entry> classPath) {
+      byte[] initializer, int maxWorkers, List<ClassPathBundle.Entry> classPath) {
+    this.maxWorkers = maxWorkers;
     this.driver = driver;
     this.retries = retries;
     this.taskTimeoutMillis = taskTimeoutMillis;
@@ -55,6 +58,7 @@ public final class SessionSettings {
       if (initializer != null) {
         out.write(initializer);
       }
+      out.writeInt(maxWorkers);
       out.writeInt(classPath.size());
       for (ClassPathBundle.Entry e : classPath) {
         out.writeUTF(e.sha256);
@@ -65,6 +69,12 @@ public final class SessionSettings {
       throw new UncheckedIOException(e);
     }
     return b.toByteArray();
+  }
+
+  /** The same settings for an agent that may start at most {@code maxWorkers} workers. */
+  public SessionSettings withMaxWorkers(int maxWorkers) {
+    return new SessionSettings(driver, retries, taskTimeoutMillis, maxTasksPerChild, serialFilter, initializer, maxWorkers,
+        classPath);
   }
 
   /** @throws IOException if the bytes are not settings of this version */
@@ -86,11 +96,12 @@ public final class SessionSettings {
       init = new byte[initLen];
       in.readFully(init);
     }
+    int maxWorkers = in.readInt();
     int n = in.readInt();
     List<ClassPathBundle.Entry> cp = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       cp.add(new ClassPathBundle.Entry(in.readUTF(), in.readUTF(), in.readLong(), null));
     }
-    return new SessionSettings(driver, retries, timeout, maxTasks, filter.isEmpty() ? null : filter, init, cp);
+    return new SessionSettings(driver, retries, timeout, maxTasks, filter.isEmpty() ? null : filter, init, maxWorkers, cp);
   }
 }
