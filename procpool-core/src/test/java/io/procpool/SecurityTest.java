@@ -75,4 +75,29 @@ class SecurityTest {
           .hasMessageContaining("REJECTED");
     }
   }
+
+  @Test
+  void theBuildersAllowListRefusesOtherClassesInTheWorkersAndTheCaller() {
+    String allow = "java.base/*;io.procpool.*;io.procpool.internal.**;!*";
+    try (ProcessPool pool = ProcessPool.builder().processes(1).serialFilter(allow).build()) {
+      assertThat(pool.map(x -> x * 2, java.util.List.of(1, 2))).containsExactly(2, 4);
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> pool.map(x -> "seen", java.util.List.<Object>of(new io.procpool.testing.Outsider())))
+          .isInstanceOf(TaskFailedException.class)
+          .cause()
+          .isInstanceOf(java.io.InvalidClassException.class)
+          .hasMessageContaining("REJECTED");
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> pool.apply(io.procpool.testing.Outsider::new))
+          .isInstanceOf(TaskFailedException.class)
+          .cause()
+          .isInstanceOf(java.io.InvalidClassException.class)
+          .hasMessageContaining("REJECTED");
+      assertThat(pool.map(x -> x * 2, java.util.List.of(3))).containsExactly(6);
+    }
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> ProcessPool.builder().serialFilter("maxdepth=oops"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("serialFilter")
+        .hasMessageContaining("maxdepth=oops");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> ThreadPool.builder().serialFilter(null))
+        .isInstanceOf(NullPointerException.class);
+  }
 }

@@ -51,6 +51,16 @@ public final class AgentCall implements Callable<byte[]>, IdentifiedDataSerializ
     return c;
   }
 
+  /** A request with the given signature, right or not (for tests of the agents' checks). */
+  static AgentCall withSignature(byte kind, String driverId, byte[] payload, byte[] signature) {
+    AgentCall c = new AgentCall();
+    c.kind = kind;
+    c.driverId = driverId;
+    c.payload = payload;
+    c.signature = signature;
+    return c;
+  }
+
   /** Whether this request was signed with {@code signer}'s secret. */
   public boolean verify(Signer signer) {
     return driverId != null && payload != null
