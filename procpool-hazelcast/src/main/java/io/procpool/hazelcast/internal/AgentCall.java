@@ -25,6 +25,11 @@ public final class AgentCall implements Callable<byte[]>, IdentifiedDataSerializ
   public static final byte JAR = 2;
   /** Run a batch: {@code int items, batch body}; answer: the result body. */
   public static final byte BATCH = 3;
+  /**
+   * Run several batches sent together: {@code int n, n × (int length, BATCH payload)}; answer:
+   * {@code int n, n × (int length, result body)}, in the same order.
+   */
+  public static final byte BATCHES = 7;
   /** Close the session: its workers finish and exit. */
   public static final byte CLOSE = 4;
   /** Terminate the session: its workers are killed. */

@@ -45,6 +45,10 @@ final class AgentOpener {
    * and records it ready in {@code agents}; logs and returns false if it cannot.
    */
   boolean open(AgentLink l, AgentSet agents, int maxWorkers) {
+    return open(l, agents, maxWorkers, 0);
+  }
+
+  private boolean open(AgentLink l, AgentSet agents, int maxWorkers, int attempt) {
     byte[] request = settings.withMaxWorkers(maxWorkers).toBytes();
     try {
       for (int round = 0; round < 3; round++) {
@@ -72,6 +76,18 @@ final class AgentOpener {
       LOG.warn("{} still misses jars after they were sent: left out", l);
     } catch (SecurityException e) {
       LOG.warn("{} left out: {}", l, e.getMessage());
+    } catch (com.hazelcast.spi.exception.TargetNotMemberException | com.hazelcast.core.MemberLeftException e) {
+      if (attempt < 20 && !agents.isGone(l)) {
+        // a member that has just joined may not be known to the client's connection yet
+        try {
+          Thread.sleep(250);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          return false;
+        }
+        return open(l, agents, maxWorkers, attempt + 1);
+      }
+      LOG.warn("{} could not open this pool's session and is left out: {}", l, e.toString());
     } catch (Exception e) {
       LOG.warn("{} could not open this pool's session and is left out: {}", l, e.toString());
     }

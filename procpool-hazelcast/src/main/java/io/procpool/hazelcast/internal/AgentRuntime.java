@@ -95,6 +95,14 @@ public final class AgentRuntime {
         }
         batches.incrementAndGet();
         return call.answer(signer, session(call).run(call.payload()));
+      case AgentCall.BATCHES:
+        if (stopping) {
+          throw new IllegalStateException("procpool agent " + address + " is stopping: the batches go back to their driver");
+        }
+        DriverSession bundleSession = session(call);
+        byte[][] parts = Bundles.split(call.payload());
+        batches.addAndGet(parts.length);
+        return call.answer(signer, Bundles.join(bundleSession.runAll(parts)));
       case AgentCall.STATS:
         return call.answer(signer, session(call).stats());
       case AgentCall.CLOSE:

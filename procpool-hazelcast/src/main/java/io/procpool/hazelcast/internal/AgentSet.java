@@ -18,9 +18,6 @@ import java.util.concurrent.locks.ReentrantLock;
  * do their I/O after it is released.
  */
 final class AgentSet {
-  /** Batches an agent may hold per worker: one running and one on its way, so that no worker waits for the network. */
-  static final int BATCHES_PER_WORKER = 2;
-
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
   private final Map<UUID, AgentLink> links = new LinkedHashMap<>();
@@ -60,10 +57,11 @@ final class AgentSet {
 
   /**
    * Picks the agent for {@code b} and records it there: the ready agent with the most free
-   * workers, waiting while every agent is full. Returns null if no agent is ready for {@code
+   * places ({@code perWorker} batches per worker, see {@link JobSpeed}), waiting while every agent
+   * is full. Returns null if no agent is ready for {@code
    * timeoutNanos} (agents that are only busy are waited for without limit), or once stopped.
    */
-  AgentLink reserve(Batch b, Map<Integer, Throwable> localFailures, long timeoutNanos) throws InterruptedException {
+  AgentLink reserve(Batch b, Map<Integer, Throwable> localFailures, int perWorker, long timeoutNanos) throws InterruptedException {
     lock.lockInterruptibly();
     try {
       long left = timeoutNanos;
@@ -74,7 +72,7 @@ final class AgentSet {
         for (AgentLink l : links.values()) {
           if (l.ready && !l.gone) {
             anyReady = true;
-            int free = l.processes * BATCHES_PER_WORKER - l.inflight.size();
+            int free = l.processes * perWorker - l.inflight.size();
             if (free > bestFree) {
               best = l;
               bestFree = free;
@@ -96,6 +94,20 @@ final class AgentSet {
         }
       }
       return null;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Records {@code b} on {@code l} too if it has room (to send it in the same call); returns whether it did. */
+  boolean tryReserve(AgentLink l, Batch b, Map<Integer, Throwable> localFailures, int perWorker) {
+    lock.lock();
+    try {
+      if (stopped || l.gone || l.inflight.size() >= l.processes * perWorker) {
+        return false;
+      }
+      l.inflight.put(b.id(), new AgentLink.Sent(b, localFailures, System.nanoTime()));
+      return true;
     } finally {
       lock.unlock();
     }
@@ -126,6 +138,16 @@ final class AgentSet {
       l.inflight.clear();
       changed.signalAll();
       return held;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Whether {@code l}'s agent has left. */
+  boolean isGone(AgentLink l) {
+    lock.lock();
+    try {
+      return l.gone;
     } finally {
       lock.unlock();
     }

@@ -285,6 +285,10 @@ public final class ClusterBackend implements Backend {
     dispatchThread.start();
   }
 
+  /** Batches sent in one call at most, and their bytes at most (more goes in the next call). */
+  private static final int BUNDLE_BATCHES = 256;
+  private static final int BUNDLE_BYTES = 4 << 20;
+
   private void dispatchLoop() {
     Map<Integer, Throwable> failures = new HashMap<>();
     while (!killed) {
@@ -297,24 +301,15 @@ public final class ClusterBackend implements Backend {
       if (b == null) {
         return;
       }
-      if (b.job().abandoned()) {
-        b.fail(new CancellationException("abandoned by the caller"));
-        continue;
-      }
-      byte[] payload;
-      try {
-        Buf out = new Buf(64);
-        out.writeInt(b.size());
-        messages.writeBatch(out, b.id(), (EncodedFunction) b.job().prepared(), true, b.items(), failures);
-        payload = out.toByteArray();
-      } catch (RuntimeException e) {
-        b.fail(e);
+      byte[] payload = encode(b, failures);
+      if (payload == null) {
         continue;
       }
       Map<Integer, Throwable> local = failures.isEmpty() ? null : new HashMap<>(failures);
+      JobSpeed speed = (JobSpeed) b.job().prepared();
       AgentLink l;
       try {
-        l = agents.reserve(b, local, settings.agentTimeout.toNanos());
+        l = agents.reserve(b, local, speed.perWorker(), settings.agentTimeout.toNanos());
       } catch (InterruptedException e) {
         dispatcher.requeue(b);
         continue;
@@ -326,26 +321,73 @@ public final class ClusterBackend implements Backend {
         }
         continue;
       }
-      send(l, b, payload);
+      List<Batch> bundle = new ArrayList<>();
+      List<byte[]> payloads = new ArrayList<>();
+      bundle.add(b);
+      payloads.add(payload);
+      int bytes = payload.length;
+      // a short job's further queued batches that fit this agent go in the same call
+      while (speed.isShort() && bundle.size() < BUNDLE_BATCHES && bytes < BUNDLE_BYTES) {
+        Batch next = dispatcher.poll();
+        if (next == null) {
+          break;
+        }
+        if (next.job() != b.job()) {
+          dispatcher.requeue(next);
+          break;
+        }
+        byte[] p = encode(next, failures);
+        if (p == null) {
+          continue;
+        }
+        if (!agents.tryReserve(l, next, failures.isEmpty() ? null : new HashMap<>(failures), speed.perWorker())) {
+          dispatcher.requeue(next);
+          break;
+        }
+        bundle.add(next);
+        payloads.add(p);
+        bytes += p.length;
+      }
+      send(l, bundle, payloads);
     }
   }
 
-  private void send(AgentLink l, Batch b, byte[] payload) {
-    AgentCall c = AgentCall.signed(signer, AgentCall.BATCH, driverId, payload);
+  /** A batch's payload ({@code int items, batch body}), or null if it was failed instead. */
+  private byte[] encode(Batch b, Map<Integer, Throwable> failures) {
+    if (b.job().abandoned()) {
+      b.fail(new CancellationException("abandoned by the caller"));
+      return null;
+    }
+    try {
+      Buf out = new Buf(64);
+      out.writeInt(b.size());
+      messages.writeBatch(out, b.id(), ((JobSpeed) b.job().prepared()).function, true, b.items(), failures);
+      return out.toByteArray();
+    } catch (RuntimeException e) {
+      b.fail(e);
+      return null;
+    }
+  }
+
+  private void send(AgentLink l, List<Batch> bundle, List<byte[]> payloads) {
+    boolean one = bundle.size() == 1;
+    AgentCall c = one ? AgentCall.signed(signer, AgentCall.BATCH, driverId, payloads.get(0))
+        : AgentCall.signed(signer, AgentCall.BATCHES, driverId, Bundles.join(payloads.toArray(new byte[0][])));
+    long t0 = System.nanoTime();
     try {
       executor.submitToMember(c, l.member, new ExecutionCallback<byte[]>() {
         @Override
         public void onResponse(byte[] answer) {
-          onResults(() -> answered(l, b.id(), c, answer));
+          onResults(() -> answered(l, bundle, c, answer, System.nanoTime() - t0));
         }
 
         @Override
         public void onFailure(Throwable t) {
-          onResults(() -> callFailed(l, b.id(), t));
+          onResults(() -> bundle.forEach(b -> callFailed(l, b.id(), t)));
         }
       });
     } catch (RuntimeException e) {
-      callFailed(l, b.id(), e);
+      bundle.forEach(b -> callFailed(l, b.id(), e));
     }
   }
 
@@ -357,21 +399,41 @@ public final class ClusterBackend implements Backend {
     }
   }
 
-  /** Completes a batch from its agent's answer (results thread). */
-  private void answered(AgentLink l, long batchId, AgentCall c, byte[] answer) {
-    AgentLink.Sent s = agents.answered(l, batchId);
-    if (s == null) {
-      return; // handed back already (the agent left)
+  /** Completes the batches of one call from its agent's answer (results thread). */
+  private void answered(AgentLink l, List<Batch> bundle, AgentCall c, byte[] answer, long nanos) {
+    byte[][] bodies;
+    try {
+      byte[] body = c.body(signer, answer);
+      bodies = bundle.size() == 1 ? new byte[][] {body} : Bundles.split(body);
+      if (bodies.length != bundle.size()) {
+        throw new IOException("procpool internal error: " + bodies.length + " answers for " + bundle.size() + " batches");
+      }
+    } catch (SecurityException | IOException e) {
+      for (Batch b : bundle) {
+        if (agents.answered(l, b.id()) != null) {
+          retryOrFail(b, e);
+        }
+      }
+      return;
     }
+    for (int i = 0; i < bodies.length; i++) {
+      AgentLink.Sent s = agents.answered(l, bundle.get(i).id());
+      if (s != null) { // else handed back already (the agent left)
+        complete(l, s, bodies[i]);
+      }
+    }
+  }
+
+  private void complete(AgentLink l, AgentLink.Sent s, byte[] body) {
     Batch b = s.batch;
     BatchCodec.Result r;
     try {
-      byte[] body = c.body(signer, answer);
       r = messages.readResult(new In(body, 0, body.length));
-    } catch (SecurityException | IOException e) {
+    } catch (IOException e) {
       retryOrFail(b, e);
       return;
     }
+    ((JobSpeed) b.job().prepared()).observe(r.batchNanos);
     if (r.slowestIndex >= 0) {
       stats.taskTimed(b.job(), b.start() + r.slowestIndex, r.slowestNanos, l.index);
     }
@@ -474,7 +536,7 @@ public final class ClusterBackend implements Backend {
 
   @Override
   public void prepare(Job job) throws Exception {
-    job.prepared(functions.encode(job));
+    job.prepared(new JobSpeed(functions.encode(job)));
   }
 
   @Override

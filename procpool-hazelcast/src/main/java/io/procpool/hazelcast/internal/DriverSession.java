@@ -78,6 +78,30 @@ final class DriverSession {
     }
   }
 
+  /** Runs several batch payloads at once on the local workers and returns their result bodies in order. */
+  byte[][] runAll(byte[][] payloads) throws IOException {
+    @SuppressWarnings("unchecked")
+    io.procpool.AsyncResult<Object>[] pending = new io.procpool.AsyncResult[payloads.length];
+    for (int i = 0; i < payloads.length; i++) {
+      pending[i] = pool.applyAsync(ForwardedBatch.INSTANCE, java.util.Arrays.copyOfRange(payloads[i], 4, payloads[i].length));
+    }
+    byte[][] out = new byte[payloads.length][];
+    for (int i = 0; i < payloads.length; i++) {
+      In head = new In(payloads[i], 0, Math.min(payloads[i].length, 12));
+      int items = head.readInt();
+      long batchId = head.readLong();
+      try {
+        out[i] = (byte[]) pending[i].get();
+      } catch (ExecutionException e) {
+        out[i] = failed(batchId, items, named(unwrap(e)));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        out[i] = failed(batchId, items, new io.procpool.PoolTerminatedException("the agent " + agentAddress + " is stopping"));
+      }
+    }
+    return out;
+  }
+
   private byte[] failed(long batchId, int items, Throwable cause) {
     Object[] results = new Object[items];
     for (int i = 0; i < items; i++) {
