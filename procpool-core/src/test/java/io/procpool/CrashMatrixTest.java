@@ -242,7 +242,7 @@ class CrashMatrixTest {
           .cause()
           .isInstanceOf(TaskTimeoutException.class)
           .isInstanceOf(java.util.concurrent.TimeoutException.class);
-      assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5)) // far below the task's 30 s; the exact figure is for the benchmark;
+      assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5)); // far below the task's 30 s; the exact figure is for the benchmark
       assertThat(pool.apply(Tasks::sleepMillis, 1L)).isEqualTo(1L);
       assertThat(pool.workerPids()).isEqualTo(before);
     }
@@ -255,7 +255,7 @@ class CrashMatrixTest {
       assertThatThrownBy(() -> pool.apply(Tasks::spinIgnoringInterrupts, 30_000L))
           .cause()
           .isInstanceOf(TaskTimeoutException.class);
-      assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5)) // far below the task's 30 s; the exact figure is for the benchmark;
+      assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5)); // far below the task's 30 s; the exact figure is for the benchmark
       await().atMost(Duration.ofSeconds(5)).until(() -> Processes.alive(before).isEmpty());
       assertThat(pool.map(Tasks::square, List.of(2, 3), 2)).containsExactly(4, 9);
       assertThat(pool.workerPids()).doesNotContainAnyElementsOf(before);
