@@ -31,8 +31,12 @@ public final class ClusterExample {
    */
   public static List<String> run(List<String> members, Path secretFile, String clusterName) throws Exception {
     List<String> out = new ArrayList<>();
-    try (Pool pool = ClusterPool.builder().clusterName(clusterName).members(members.toArray(new String[0]))
-        .secretFile(secretFile).retries(1).build()) {
+    try (Pool pool = ClusterPool.builder()
+        .members(members.toArray(new String[0]))   // any agents; the pool learns the others
+        .secretFile(secretFile)                    // the agents' --secret-file
+        .retries(1)                                // run the chunks of a lost agent again
+        .clusterName(clusterName)
+        .build()) {
       out.add("agents:               " + ((ClusterPool) pool).agents());
       out.add("squares of 0..999:    sum " + pool.map(SeedSquareExample::square, IntStream.range(0, 1000).boxed().toList())
           .stream().mapToLong(Integer::longValue).sum());
