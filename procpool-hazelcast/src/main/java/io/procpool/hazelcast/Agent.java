@@ -185,9 +185,7 @@ public final class Agent implements AutoCloseable {
 
     /** @param clusterName the cluster's name (default {@code procpool}) @return this builder */
     public Builder clusterName(String clusterName) {
-      Require.notNull(clusterName, "clusterName");
-      Require.argument(!clusterName.isEmpty(), "clusterName must not be empty");
-      this.clusterName = clusterName;
+      this.clusterName = Secrets.clusterName(clusterName);
       return this;
     }
 
@@ -219,9 +217,7 @@ public final class Agent implements AutoCloseable {
 
     /** @param secret the cluster's shared secret, at least 16 bytes @return this builder */
     public Builder secret(byte[] secret) {
-      Require.notNull(secret, "secret");
-      Require.argument(secret.length >= 16, "the cluster secret must have at least 16 bytes, it has " + secret.length);
-      this.secret = secret.clone();
+      this.secret = Secrets.checked(secret);
       return this;
     }
 

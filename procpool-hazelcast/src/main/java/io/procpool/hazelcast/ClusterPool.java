@@ -95,9 +95,7 @@ public final class ClusterPool extends AbstractPool {
      * @throws IllegalArgumentException if it is empty
      */
     public Builder clusterName(String clusterName) {
-      Require.notNull(clusterName, "clusterName");
-      Require.argument(!clusterName.isEmpty(), "clusterName must not be empty");
-      this.clusterName = clusterName;
+      this.clusterName = Secrets.clusterName(clusterName);
       return this;
     }
 
@@ -131,9 +129,7 @@ public final class ClusterPool extends AbstractPool {
      * @throws IllegalArgumentException if it is shorter than 16 bytes
      */
     public Builder secret(byte[] secret) {
-      Require.notNull(secret, "secret");
-      Require.argument(secret.length >= 16, "the cluster secret must have at least 16 bytes, it has " + secret.length);
-      this.secret = secret.clone();
+      this.secret = Secrets.checked(secret);
       return this;
     }
 

@@ -36,6 +36,31 @@ public final class Secrets {
     return secret;
   }
 
+  /**
+   * A copy of {@code secret}, checked.
+   *
+   * @throws NullPointerException if it is null
+   * @throws IllegalArgumentException if it has fewer than 16 bytes
+   */
+  public static byte[] checked(byte[] secret) {
+    io.procpool.internal.Require.notNull(secret, "secret");
+    io.procpool.internal.Require.argument(secret.length >= 16,
+        "the cluster secret must have at least 16 bytes, it has " + secret.length);
+    return secret.clone();
+  }
+
+  /**
+   * {@code name}, checked as a cluster name.
+   *
+   * @throws NullPointerException if it is null
+   * @throws IllegalArgumentException if it is empty
+   */
+  public static String clusterName(String name) {
+    io.procpool.internal.Require.notNull(name, "clusterName");
+    io.procpool.internal.Require.argument(!name.isEmpty(), "clusterName must not be empty");
+    return name;
+  }
+
   /** {@code text}'s UTF-8 bytes, checked like {@link #read}. */
   public static byte[] of(String text) {
     byte[] s = text.getBytes(StandardCharsets.UTF_8);
