@@ -12,8 +12,8 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code procpool} command: {@code procpool run} (a function over every line of a file, in
- * worker JVMs, with a job log and resume) and {@code procpool demo}. Entry point of
- * {@code procpool.jar}.
+ * worker JVMs, with a job log and resume), {@code procpool agent} (a cluster agent that runs the
+ * work of {@code ClusterPool}s) and {@code procpool demo}. Entry point of {@code procpool.jar}.
  */
 @Command(
     name = "procpool",
@@ -21,12 +21,13 @@ import picocli.CommandLine.Command;
     versionProvider = VersionProvider.class,
     usageHelpWidth = 100,
     description = "Python's multiprocessing.Pool for the JVM, as a command: runs a Java function over input lines in worker JVMs.",
-    subcommands = {RunCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {RunCommand.class, AgentCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
     footerHeading = "%nExamples:%n",
     footer = {
       "  procpool run --class com.example.Square --cp classes/ -i in.txt -o out.txt \\",
       "      --joblog run.log",
       "  procpool run ... --joblog run.log --resume  # after Ctrl-C or a crash",
+      "  procpool agent --secret-file secret         # runs ClusterPool work here",
       "  procpool demo                               # the tutorial, then speed-ups",
       "  procpool help run",
       "",
