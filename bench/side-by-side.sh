@@ -8,6 +8,7 @@
 #   bash bench/side-by-side.sh                          # everything (~15-20 min on 2 cores)
 #   bash bench/side-by-side.sh --scale                  # procpool's scale curves only (~1-2 min)
 #   bash bench/side-by-side.sh --workers                # S2 on 1-16 workers, both sides (~10 min)
+#   bash bench/side-by-side.sh --cluster --runs 3       # ClusterPool vs ProcessPool (~4 min a run)
 #
 # Options:
 #   --quick                 small sizes on both sides (passed through)
@@ -28,6 +29,10 @@
 #   --workers               the workers curve side by side: S2 (map, default chunks and chunksize 1)
 #                           on 1, 2, 4, 8 and 16 workers for Python and procpool's ProcessPool, saved
 #                           under bench/results/<date>/<time>-workers/; BENCHMARKS.md gets its section
+#   --cluster               instead of the side-by-side runs: the cluster benchmark (ClusterPool on
+#                           agent JVMs on 127.0.0.1 versus ProcessPool, same run), --runs times
+#                           (java -jar procpool-bench.jar --cluster [--quick] [--repeats N]), saved
+#                           under bench/results/<date>/cluster-<time>/; BENCHMARKS.md gets its section
 # Environment: PYTHON (default python3), JAVA (default java), JAVA_OPTS (options of the bench JVM),
 #   PYTHON_POOL_BENCH, MVN (default mvn), SCALE_JAVA_OPTS (bench JVM options with --scale, default -Xmx2g).
 set -euo pipefail
@@ -46,6 +51,7 @@ TABLE=1
 PPE=0
 SCALE=0
 WORKERS=0
+CLUSTER=0
 COMMON=()
 ORIG_ARGS="$*"
 
@@ -67,25 +73,26 @@ while [ $# -gt 0 ]; do
     --no-table) TABLE=0; shift ;;
     --scale) SCALE=1; shift ;;
     --workers) WORKERS=1; shift ;;
+    --cluster) CLUSTER=1; shift ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown option $1 (see --help)" ;;
   esac
 done
 
 [[ "$RUNS" =~ ^[1-9][0-9]*$ ]] || die "--runs wants a positive number, got '$RUNS'"
-if [ "$SCALE" = 0 ] && [ ! -f "$PY_BENCH" ]; then
+if [ "$SCALE" = 0 ] && [ "$CLUSTER" = 0 ] && [ ! -f "$PY_BENCH" ]; then
   die "the Python reference script is missing: $PY_BENCH
   It is not part of this repository. Pass its path with --python-bench PATH or set
   PYTHON_POOL_BENCH=/path/to/python_pool_bench.py (default: ../shared/bench/ next to the repo)."
 fi
-[ "$SCALE" = 1 ] || PY_BENCH="$(cd "$(dirname "$PY_BENCH")" && pwd)/$(basename "$PY_BENCH")"
+[ "$SCALE" = 1 ] || [ "$CLUSTER" = 1 ] || PY_BENCH="$(cd "$(dirname "$PY_BENCH")" && pwd)/$(basename "$PY_BENCH")"
 command -v "$PYTHON" >/dev/null || die "$PYTHON not found (set PYTHON=...)"
 command -v "$JAVA" >/dev/null || die "$JAVA not found (set JAVA=...)"
 
 # Build the jar when it is missing or older than the sources it is made of.
 stale=""
 if [ -f "$JAR" ]; then
-  stale="$(find "$REPO/procpool-core/src/main" "$REPO/procpool-bench/src/main" "$REPO/procpool-core/pom.xml" \
+  stale="$(find "$REPO/procpool-core/src/main" "$REPO/procpool-hazelcast/src/main" "$REPO/procpool-bench/src/main" "$REPO/procpool-core/pom.xml" \
             "$REPO/procpool-bench/pom.xml" "$REPO/pom.xml" -newer "$JAR" -type f 2>/dev/null | head -1 || true)"
 fi
 if [ ! -f "$JAR" ] || [ -n "$stale" ] || [ "$REBUILD" = 1 ]; then
@@ -108,6 +115,35 @@ if [ "$SCALE" = 1 ]; then
     echo "[side-by-side] wrote $REPO/BENCHMARKS.md" >&2
   fi
   "$PYTHON" "$REPO/bench/scale_table.py" "$OUT"
+  exit "$status"
+fi
+
+if [ "$CLUSTER" = 1 ]; then
+  DAY="$(date +%F)"; STAMP="$(date +%H%M%S)"
+  OUT="$REPO/bench/results/$DAY/cluster-$STAMP"
+  mkdir -p "$OUT"
+  CL_ARGS=(--cluster)
+  for x in "${COMMON[@]}"; do case "$x" in --quick) CL_ARGS+=(--quick) ;; esac; done
+  for ((k = 0; k < ${#COMMON[@]}; k++)); do
+    [ "${COMMON[$k]}" = --repeats ] && CL_ARGS+=(--repeats "${COMMON[$((k + 1))]}")
+  done
+  # shellcheck disable=SC2206
+  JAVA_OPTS_ARR=(${JAVA_OPTS:-})
+  GIT="$(cd "$REPO" && git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+  status=0
+  for i in $(seq 1 "$RUNS"); do
+    echo "[side-by-side] cluster run $i/$RUNS: $JAVA ${JAVA_OPTS:-} -jar procpool-bench.jar ${CL_ARGS[*]} -> $OUT" >&2
+    "$JAVA" "${JAVA_OPTS_ARR[@]}" -jar "$JAR" "${CL_ARGS[@]}" >"$OUT/cluster-$i.jsonl" 2>"$OUT/cluster-$i.log" || {
+      status=$?; echo "[side-by-side] warning: cluster run $i had failures (see $OUT/cluster-$i.log)" >&2; }
+  done
+  printf '{\n "started": "%s %s:%s:%s",\n "kind": "cluster",\n "complete": true,\n "command": "bash bench/side-by-side.sh%s",\n "runs": %s,\n "java_args": "%s",\n "git": "%s"\n}\n' \
+    "$DAY" "${STAMP:0:2}" "${STAMP:2:2}" "${STAMP:4:2}" "${ORIG_ARGS:+ }$ORIG_ARGS" "$RUNS" \
+    "${JAVA_OPTS:-}${JAVA_OPTS:+ }-jar procpool-bench.jar ${CL_ARGS[*]}" "$GIT" >"$OUT/run.json"
+  if [ "$TABLE" = 1 ]; then
+    "$PYTHON" "$REPO/bench/side_by_side_table.py" --out "$REPO/BENCHMARKS.md" --latest "$REPO/bench/results"
+    echo "[side-by-side] wrote $REPO/BENCHMARKS.md" >&2
+  fi
+  "$PYTHON" "$REPO/bench/cluster_table.py" "$OUT"
   exit "$status"
 fi
 

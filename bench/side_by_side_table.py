@@ -13,7 +13,8 @@ met, and the full table (medians, [min-max] as noise, ratio procpool/Python).
 With --latest, one section per kind of run (the newest full run, then the
 newest quick run) found under the folder, the newest --workers run (S2 on 1-16
 workers, both sides), then the newest JMH result and the Scale section of the
-newest --scale run (bench/scale_table.py).  Standard library only.
+newest --scale run (bench/scale_table.py), and the Cluster section of the newest
+--cluster run (bench/cluster_table.py).  Standard library only.
 """
 import argparse
 import glob
@@ -24,6 +25,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import scale_table  # noqa: E402  (bench/scale_table.py: the Scale section)
+import cluster_table  # noqa: E402  (bench/cluster_table.py: the Cluster section)
 
 HIGHER_IS_BETTER = {"tasks_per_s", "MiB_per_s", "speedup_vs_serial"}
 PY_POOL = "mp.Pool"
@@ -530,6 +532,9 @@ def main():
                     "(scale.jsonl; with --latest: the newest <date>/<time>-scale/ is added unless --no-scale)")
     ap.add_argument("--no-scale", action="store_true")
     ap.add_argument("--no-workers", action="store_true", help="with --latest: leave out the newest --workers run")
+    ap.add_argument("--cluster", metavar="FOLDER", help="add the Cluster section of a --cluster run folder "
+                    "(cluster-N.jsonl; with --latest: the newest <date>/cluster-<time>/ unless --no-cluster)")
+    ap.add_argument("--no-cluster", action="store_true")
     a = ap.parse_args()
     folders = list(a.folders)
     if a.latest:
@@ -562,6 +567,9 @@ def main():
     scale = a.scale or (scale_table.latest_scale(a.latest) if a.latest and not a.no_scale else None)
     if scale:
         lines.extend(scale_table.section(scale))
+    cluster = a.cluster or (cluster_table.latest_cluster(a.latest) if a.latest and not a.no_cluster else None)
+    if cluster:
+        lines.extend(cluster_table.section(cluster))
     text = "\n".join(lines) + "\n"
     if a.out == "-":
         sys.stdout.write(text)

@@ -12,7 +12,8 @@ import java.util.List;
  * {@code ProcessPool} and {@code ThreadPool}, printed as JSON lines in the Python script's schema
  * ({@code meta} first, {@code meta_end} last; progress on stderr). With {@code --jmh} as the first
  * argument it runs the JMH microbenchmarks instead (all further arguments go to JMH); with
- * {@code --scale}, the scale curves ({@link Scale}).
+ * {@code --scale}, the scale curves ({@link Scale}); with {@code --cluster}, the cluster benchmark
+ * ({@link ClusterBench}).
  */
 public final class BenchMain {
   private BenchMain() {}
@@ -25,6 +26,11 @@ public final class BenchMain {
       return;
     }
     PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
+    if (argv.length > 0 && argv[0].equals("--cluster")) {
+      int errors = ClusterBench.run(java.util.Arrays.copyOfRange(argv, 1, argv.length), out);
+      out.flush();
+      System.exit(errors != 0 ? 1 : 0); // the Hazelcast client's threads are daemons, but do not wait for them
+    }
     if (argv.length > 0 && argv[0].equals("--scale")) {
       int errors = Scale.run(java.util.Arrays.copyOfRange(argv, 1, argv.length), out);
       out.flush();
