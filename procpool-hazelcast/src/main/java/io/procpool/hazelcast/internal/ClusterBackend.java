@@ -500,8 +500,8 @@ public final class ClusterBackend implements Backend {
 
   /** Puts {@code b} back in the queue while its retries last, else fails it with {@code cause}. */
   private void retryOrFail(Batch b, Throwable cause) {
-    if (!killed && b.retried() <= settings.retries) {
-      stats.retried.add(b.size());
+    if (!killed && !b.isCompleted() && b.retried() <= settings.retries) {
+      stats.retried.increment(); // per batch, as the process backend counts
       dispatcher.requeue(b);
     } else {
       b.fail(cause);
