@@ -31,11 +31,12 @@ import picocli.CommandLine.ParentCommand;
  * Usage: procpool agent [-hV] [--cache-dir=DIR] [--cluster-name=NAME] [--interface=ADDRESS] [-p=N]
  *                       [--port=PORT] --secret-file=FILE [--join=HOST:PORT[,HOST:PORT...]]...
  *                       [--jvm-option=OPT]...
- * Runs a procpool agent: a Hazelcast member that runs the work of ClusterPools (drivers) on worker
- * JVMs of this machine, one local pool per driver, started with the driver's class path. Start one
- * per machine; the first starts a new cluster, the others --join it. Every call must be signed with
- * the cluster's secret. Runs until Ctrl-C or SIGTERM: then new work goes back to the drivers, running
- * work finishes, the workers exit (a second Ctrl-C stops at once).
+ * Runs a procpool agent: a cluster member that runs the work of ClusterPools on worker JVMs of this
+ * machine.
+ * The agent is a Hazelcast member; each driver (ClusterPool) gets one local pool, started with the
+ * driver's class path. Start one per machine; the first starts a new cluster, the others --join it.
+ * Every call must be signed with the cluster's secret. Runs until Ctrl-C or SIGTERM: then new work
+ * goes back to the drivers, running work finishes, the workers exit (a second Ctrl-C stops at once).
  *
  *       --cluster-name=NAME   The cluster's name; agents and drivers must use the same one (default:
  *                               procpool).
@@ -72,8 +73,8 @@ import picocli.CommandLine.ParentCommand;
     sortOptions = false,
     usageHelpWidth = 100,
     description = {
-      "Runs a procpool agent: a Hazelcast member that runs the work of ClusterPools (drivers) on worker JVMs"
-          + " of this machine, one local pool per driver, started with the driver's class path."
+      "Runs a procpool agent: a cluster member that runs the work of ClusterPools on worker JVMs of this machine.",
+      "The agent is a Hazelcast member; each driver (ClusterPool) gets one local pool, started with the driver's class path."
           + " Start one per machine; the first starts a new cluster, the others --join it."
           + " Every call must be signed with the cluster's secret."
           + " Runs until Ctrl-C or SIGTERM: then new work goes back to the drivers, running work finishes,"
