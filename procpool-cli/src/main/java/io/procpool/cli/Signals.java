@@ -7,7 +7,7 @@ import java.lang.reflect.Proxy;
 /**
  * POSIX signal handling through {@code sun.misc.Signal} (module {@code jdk.unsupported}, present
  * in every JDK since 9), called reflectively so that the build has no warning about an internal
- * API. Used for SIGINT only.
+ * API. Used for SIGINT (run) and SIGINT/SIGTERM (agent).
  */
 final class Signals {
   private Signals() {}
