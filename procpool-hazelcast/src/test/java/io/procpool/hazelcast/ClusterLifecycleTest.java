@@ -68,6 +68,32 @@ class ClusterLifecycleTest {
     }
   }
 
+  /**
+   * An agent that is cut off (SIGSTOP: its connections stay open, it answers nothing) is noticed
+   * through the heartbeat timeout, and the tasks it held run on the other agent. Prints how long
+   * noticing took (the figure docs/cluster.md quotes); asserts only a bound.
+   */
+  @Test
+  void aCutOffAgentIsNoticedByHeartbeatAndItsTasksRunElsewhere() throws Exception {
+    cluster = new ClusterFixture("cutoff-" + ProcessHandle.current().pid(), 1).reserve(2);
+    List<ClusterFixture.AgentProcess> two = cluster.startAgents(2);
+    try (ClusterPool pool = cluster.pool().minAgents(2).retries(2).build()) {
+      List<Integer> in = IntStream.range(0, 60).boxed().collect(Collectors.toList());
+      AsyncResult<List<Integer>> r = pool.mapAsync(ClusterLifecycleTest::sleepy, in, 1);
+      ClusterFixture.AgentProcess frozen = two.get(1);
+      await().atMost(Duration.ofSeconds(30)).until(() -> !frozen.workerPids().isEmpty());
+      long t0 = System.nanoTime();
+      new ProcessBuilder("kill", "-STOP", String.valueOf(frozen.process.pid())).start().waitFor();
+      try {
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() -> pool.agents().size() == 1);
+        System.out.printf("cut-off agent noticed after %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+        assertThat(r.get(120, SECONDS)).isEqualTo(in);
+      } finally {
+        new ProcessBuilder("kill", "-CONT", String.valueOf(frozen.process.pid())).start().waitFor();
+      }
+    }
+  }
+
   @Test
   void aDriverKilledWithSigkillLeavesNothingRunningOnTheAgents(@TempDir Path tmp) throws Exception {
     cluster = new ClusterFixture("driverdeath-" + ProcessHandle.current().pid(), 2).reserve(2);
