@@ -4,24 +4,16 @@ import com.hazelcast.client.HazelcastClient;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
-import com.hazelcast.core.ExecutionCallback;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.IExecutorService;
 import io.procpool.PoolStats;
-import io.procpool.PoolTerminatedException;
-import io.procpool.WorkerCrashedException;
 import io.procpool.WorkerStartException;
 import io.procpool.internal.Backend;
-import io.procpool.internal.Batch;
 import io.procpool.internal.Dispatcher;
-import io.procpool.internal.Failure;
 import io.procpool.internal.Job;
 import io.procpool.internal.Stats;
 import io.procpool.internal.process.Classpath;
 import io.procpool.internal.wire.BatchCodec;
-import io.procpool.internal.wire.Buf;
-import io.procpool.internal.wire.EncodedFunction;
-import io.procpool.internal.wire.In;
 import io.procpool.internal.wire.JobFunctions;
 import io.procpool.internal.wire.SerialFilters;
 import io.procpool.internal.wire.WireCodec;
@@ -29,16 +21,12 @@ import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.NotSerializableException;
-import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -49,13 +37,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs a pool's batches on the agents of a Hazelcast cluster, as a Hazelcast client. Threads:
- * {@code <pool>-cluster-dispatch} takes batches from the {@link Dispatcher}, encodes them ({@link
- * BatchCodec}) and sends each to the agent with the most free workers ({@link AgentSet}); {@code
- * <pool>-cluster-results} checks and decodes answers and completes batches; {@code
- * <pool>-cluster-open} opens sessions on agents that join; Hazelcast's event thread reports agents
- * that leave, whose batches run again elsewhere when {@code retries} allows ({@link #retryOrFail}).
- * No lock of its own: {@link AgentSet} holds the only one.
+ * Runs a pool's batches on the agents of a Hazelcast cluster, as a Hazelcast client: connects,
+ * opens the pool's session on every agent ({@link AgentOpener}, thread {@code
+ * <pool>-cluster-open}, also for agents that join later), starts {@link ClusterDispatch} (threads
+ * {@code <pool>-cluster-dispatch} and {@code <pool>-cluster-results}), hands an agent that left to
+ * it (Hazelcast's event thread), and closes or terminates the sessions at the end. No lock of its
+ * own: {@link AgentSet} holds the only one.
  */
 public final class ClusterBackend implements Backend {
   private static final Logger LOG = LoggerFactory.getLogger(ClusterBackend.class);
@@ -81,6 +68,8 @@ public final class ClusterBackend implements Backend {
   private ExecutorService openers;
   private ExecutorService results;
   private Thread dispatchThread;
+  /** Set by {@link #start}; null while connecting. */
+  private volatile ClusterDispatch dispatch;
   private Dispatcher dispatcher;
   private Stats stats;
   private volatile boolean killed;
@@ -145,7 +134,7 @@ public final class ClusterBackend implements Backend {
 
         @Override
         public void memberRemoved(MembershipEvent e) {
-          lost(e.getMember().getUuid(), "left the cluster");
+          lost(e.getMember().getUuid());
         }
       });
       String clientThreads = poolName + "-client";
@@ -281,230 +270,25 @@ public final class ClusterBackend implements Backend {
     this.dispatcher = dispatcher;
     this.stats = stats;
     stats.workersStarted.add(agents.processes());
-    dispatchThread = named(poolName + "-cluster-dispatch").newThread(this::dispatchLoop);
+    dispatch = new ClusterDispatch(settings, signer, messages, agents, executor, driverId, results, dispatcher, stats,
+        () -> killed);
+    dispatchThread = named(poolName + "-cluster-dispatch").newThread(dispatch::run);
     dispatchThread.start();
   }
 
-  /** Batches sent in one call at most, and their bytes at most (more goes in the next call). */
-  private static final int BUNDLE_BATCHES = 256;
-  private static final int BUNDLE_BYTES = 4 << 20;
-
-  private void dispatchLoop() {
-    Map<Integer, Throwable> failures = new HashMap<>();
-    while (!killed) {
-      Batch b;
-      try {
-        b = dispatcher.take();
-      } catch (InterruptedException e) {
-        continue;
-      }
-      if (b == null) {
-        return;
-      }
-      byte[] payload = encode(b, failures);
-      if (payload == null) {
-        continue;
-      }
-      Map<Integer, Throwable> local = failures.isEmpty() ? null : new HashMap<>(failures);
-      JobSpeed speed = (JobSpeed) b.job().prepared();
-      AgentLink l;
-      try {
-        l = agents.reserve(b, local, speed.perWorker(), settings.agentTimeout.toNanos());
-      } catch (InterruptedException e) {
-        dispatcher.requeue(b);
-        continue;
-      }
-      if (l == null) {
-        if (!killed) {
-          b.fail(new WorkerStartException("no procpool agent of cluster '" + settings.clusterName + "' is left to run this task"
-              + " (waited " + settings.agentTimeout.toMillis() + " ms): start agents with `procpool agent`", null));
-        }
-        continue;
-      }
-      List<Batch> bundle = new ArrayList<>();
-      List<byte[]> payloads = new ArrayList<>();
-      bundle.add(b);
-      payloads.add(payload);
-      int bytes = payload.length;
-      // a short job's further queued batches that fit this agent go in the same call
-      while (speed.isShort() && bundle.size() < BUNDLE_BATCHES && bytes < BUNDLE_BYTES) {
-        Batch next = dispatcher.poll();
-        if (next == null) {
-          break;
-        }
-        if (next.job() != b.job()) {
-          dispatcher.requeue(next);
-          break;
-        }
-        byte[] p = encode(next, failures);
-        if (p == null) {
-          continue;
-        }
-        if (!agents.tryReserve(l, next, failures.isEmpty() ? null : new HashMap<>(failures), speed.perWorker())) {
-          dispatcher.requeue(next);
-          break;
-        }
-        bundle.add(next);
-        payloads.add(p);
-        bytes += p.length;
-      }
-      send(l, bundle, payloads);
-    }
-  }
-
-  /** A batch's payload ({@code int items, batch body}), or null if it was failed instead. */
-  private byte[] encode(Batch b, Map<Integer, Throwable> failures) {
-    if (b.job().abandoned()) {
-      b.fail(new CancellationException("abandoned by the caller"));
-      return null;
-    }
-    try {
-      Buf out = new Buf(64);
-      out.writeInt(b.size());
-      messages.writeBatch(out, b.id(), ((JobSpeed) b.job().prepared()).function, true, b.items(), failures);
-      return out.toByteArray();
-    } catch (RuntimeException e) {
-      b.fail(e);
-      return null;
-    }
-  }
-
-  private void send(AgentLink l, List<Batch> bundle, List<byte[]> payloads) {
-    boolean one = bundle.size() == 1;
-    AgentCall c = one ? AgentCall.signed(signer, AgentCall.BATCH, driverId, payloads.get(0))
-        : AgentCall.signed(signer, AgentCall.BATCHES, driverId, Bundles.join(payloads.toArray(new byte[0][])));
-    long t0 = System.nanoTime();
-    try {
-      executor.submitToMember(c, l.member, new ExecutionCallback<byte[]>() {
-        @Override
-        public void onResponse(byte[] answer) {
-          onResults(() -> answered(l, bundle, c, answer, System.nanoTime() - t0));
-        }
-
-        @Override
-        public void onFailure(Throwable t) {
-          onResults(() -> bundle.forEach(b -> callFailed(l, b.id(), t)));
-        }
-      });
-    } catch (RuntimeException e) {
-      bundle.forEach(b -> callFailed(l, b.id(), e));
-    }
-  }
-
-  private void onResults(Runnable r) {
-    try {
-      results.execute(r);
-    } catch (RejectedExecutionException e) {
-      // terminated: the pool failed every outstanding batch already
-    }
-  }
-
-  /** Completes the batches of one call from its agent's answer (results thread). */
-  private void answered(AgentLink l, List<Batch> bundle, AgentCall c, byte[] answer, long nanos) {
-    byte[][] bodies;
-    try {
-      byte[] body = c.body(signer, answer);
-      bodies = bundle.size() == 1 ? new byte[][] {body} : Bundles.split(body);
-      if (bodies.length != bundle.size()) {
-        throw new IOException("procpool internal error: " + bodies.length + " answers for " + bundle.size() + " batches");
-      }
-    } catch (SecurityException | IOException e) {
-      for (Batch b : bundle) {
-        if (agents.answered(l, b.id()) != null) {
-          retryOrFail(b, e);
-        }
-      }
-      return;
-    }
-    for (int i = 0; i < bodies.length; i++) {
-      AgentLink.Sent s = agents.answered(l, bundle.get(i).id());
-      if (s != null) { // else handed back already (the agent left)
-        complete(l, s, bodies[i]);
-      }
-    }
-  }
-
-  private void complete(AgentLink l, AgentLink.Sent s, byte[] body) {
-    Batch b = s.batch;
-    BatchCodec.Result r;
-    try {
-      r = messages.readResult(new In(body, 0, body.length));
-    } catch (IOException e) {
-      retryOrFail(b, e);
-      return;
-    }
-    ((JobSpeed) b.job().prepared()).observe(r.batchNanos);
-    if (r.slowestIndex >= 0) {
-      stats.taskTimed(b.job(), b.start() + r.slowestIndex, r.slowestNanos, l.index);
-    }
-    if (r.decodeError != null) {
-      b.fail(r.decodeError);
-      return;
-    }
-    Object[] values = r.values;
-    if (values.length != b.size()) {
-      b.fail(new IOException("procpool internal error: " + values.length + " results for " + b.size() + " items"));
-      return;
-    }
-    if (s.localFailures != null) {
-      for (Map.Entry<Integer, Throwable> e : s.localFailures.entrySet()) {
-        values[e.getKey()] = new Failure(e.getValue());
-      }
-    }
-    b.complete(values);
-  }
-
-  /** A call that failed in Hazelcast (the agent left, or refused): the batch runs again or fails (results thread). */
-  private void callFailed(AgentLink l, long batchId, Throwable t) {
-    AgentLink.Sent s = agents.answered(l, batchId);
-    if (s == null) {
-      return;
-    }
-    if (killed) {
-      s.batch.fail(new PoolTerminatedException("the pool was terminated while this task ran"));
-      return;
-    }
-    retryOrFail(s.batch, agentFailure(l, "failed to run this task (" + t + ")", t));
-  }
-
-  /** Hands back the batches of an agent that left (Hazelcast's event thread). */
-  private void lost(UUID uuid, String why) {
-    AgentLink l = agents.get(uuid);
-    List<AgentLink.Sent> held = agents.gone(uuid);
-    if (l == null) {
-      return;
-    }
-    if (!killed) {
-      LOG.warn("{} {}: {} of its batches {}", l, why, held.size(),
-          settings.retries > 0 ? "run again on the other agents" : "fail (set retries(n) to run them again elsewhere)");
-    }
-    for (AgentLink.Sent s : held) {
-      retryOrFail(s.batch, agentFailure(l, why + " while it ran this task", null));
+  /** An agent left (Hazelcast's event thread): its batches go back, and a skipped agent may take its workers. */
+  private void lost(UUID uuid) {
+    ClusterDispatch d = dispatch;
+    if (d != null) {
+      d.lost(uuid, "left the cluster");
+    } else {
+      agents.gone(uuid);
     }
     if (!killed && !skipped.isEmpty()) {
       for (Member m : new ArrayList<>(skipped)) {
         skipped.remove(m);
         openAsync(m); // the workers the gone agent had go to an agent that had none of them
       }
-    }
-  }
-
-  private WorkerCrashedException agentFailure(AgentLink l, String what, Throwable cause) {
-    WorkerCrashedException e = new WorkerCrashedException("the procpool agent " + l.address + " (pid " + l.pid + ") "
-        + what + (settings.retries > 0 ? "; retried " + settings.retries + " times" : ""), -1, -1, l.address);
-    if (cause != null) {
-      e.initCause(cause);
-    }
-    return e;
-  }
-
-  /** Puts {@code b} back in the queue while its retries last, else fails it with {@code cause}. */
-  private void retryOrFail(Batch b, Throwable cause) {
-    if (!killed && !b.isCompleted() && b.retried() <= settings.retries) {
-      stats.retried.increment(); // per batch, as the process backend counts
-      dispatcher.requeue(b);
-    } else {
-      b.fail(cause);
     }
   }
 
