@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * Moves a cluster pool's batches: the {@code <pool>-cluster-dispatch} thread ({@link #run}) takes
  * batches from the {@link Dispatcher}, encodes them ({@link BatchCodec}), asks {@link AgentSet}
  * which agent takes them and sends them (several in one call for a short job, see {@link
- * JobSpeed}); the {@code <pool>-cluster-results} thread checks and decodes the answers and
+ * JobSpeed}); the Hazelcast callback thread (an answer for one batch) or the {@code <pool>-cluster-results}
+ * thread (an answer for several) checks and decodes the answers and
  * completes the batches; Hazelcast's event thread hands back the batches of an agent that left
  * ({@link #lost}), which run again while {@code retries} allows. No lock of its own: {@link
  * AgentSet} holds the only one, and every Hazelcast call is made after it is released.
@@ -156,7 +157,12 @@ final class ClusterDispatch {
       executor.submitToMember(c, l.member, new ExecutionCallback<byte[]>() {
         @Override
         public void onResponse(byte[] answer) {
-          onResults(() -> answered(l, bundle, c, answer, System.nanoTime() - t0));
+          Runnable handle = () -> answered(l, bundle, c, answer, System.nanoTime() - t0);
+          if (bundle.size() == 1) {
+            handle.run(); // one batch: no hop to another thread on the round trip (apply's latency)
+          } else {
+            onResults(handle); // many: decoded off Hazelcast's callback thread, which has more answers to deliver
+          }
         }
 
         @Override
@@ -177,7 +183,7 @@ final class ClusterDispatch {
     }
   }
 
-  /** Completes the batches of one call from its agent's answer (results thread). */
+  /** Completes the batches of one call from its agent's answer (results or callback thread; never blocks). */
   private void answered(AgentLink l, List<Batch> bundle, AgentCall c, byte[] answer, long nanos) {
     byte[][] bodies;
     try {
