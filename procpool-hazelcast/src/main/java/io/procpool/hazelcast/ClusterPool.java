@@ -12,7 +12,6 @@ import io.procpool.internal.Require;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -230,10 +229,6 @@ public final class ClusterPool extends AbstractPool {
     @Override
     public String toString() {
       return "ClusterPool.Builder[cluster=" + clusterName + ", members=" + members + ", retries=" + retries + "]";
-    }
-
-    static List<String> split(String addresses) {
-      return Arrays.asList(addresses.split(","));
     }
   }
 }

@@ -90,19 +90,18 @@ public final class AgentRuntime {
       case AgentCall.JAR:
         return call.answer(signer, jar(call.payload()));
       case AgentCall.BATCH:
-        if (stopping) {
-          throw new IllegalStateException("procpool agent " + address + " is stopping: the batch goes back to its driver");
-        }
-        batches.incrementAndGet();
-        return call.answer(signer, session(call).run(call.payload()));
       case AgentCall.BATCHES:
         if (stopping) {
-          throw new IllegalStateException("procpool agent " + address + " is stopping: the batches go back to their driver");
+          throw new IllegalStateException("procpool agent " + address + " is stopping: the work goes back to its driver");
         }
-        DriverSession bundleSession = session(call);
+        DriverSession session = session(call);
+        if (call.kind() == AgentCall.BATCH) {
+          batches.incrementAndGet();
+          return call.answer(signer, session.run(call.payload()));
+        }
         byte[][] parts = Bundles.split(call.payload());
         batches.addAndGet(parts.length);
-        return call.answer(signer, Bundles.join(bundleSession.runAll(parts)));
+        return call.answer(signer, Bundles.join(session.runAll(parts)));
       case AgentCall.STATS:
         return call.answer(signer, session(call).stats());
       case AgentCall.CLOSE:

@@ -152,12 +152,11 @@ final class ClusterDispatch {
     boolean one = bundle.size() == 1;
     AgentCall c = one ? AgentCall.signed(signer, AgentCall.BATCH, driverId, payloads.get(0))
         : AgentCall.signed(signer, AgentCall.BATCHES, driverId, Bundles.join(payloads.toArray(new byte[0][])));
-    long t0 = System.nanoTime();
     try {
       executor.submitToMember(c, l.member, new ExecutionCallback<byte[]>() {
         @Override
         public void onResponse(byte[] answer) {
-          Runnable handle = () -> answered(l, bundle, c, answer, System.nanoTime() - t0);
+          Runnable handle = () -> answered(l, bundle, c, answer);
           if (bundle.size() == 1) {
             handle.run(); // one batch: no hop to another thread on the round trip (apply's latency)
           } else {
@@ -184,7 +183,7 @@ final class ClusterDispatch {
   }
 
   /** Completes the batches of one call from its agent's answer (results or callback thread; never blocks). */
-  private void answered(AgentLink l, List<Batch> bundle, AgentCall c, byte[] answer, long nanos) {
+  private void answered(AgentLink l, List<Batch> bundle, AgentCall c, byte[] answer) {
     byte[][] bodies;
     try {
       byte[] body = c.body(signer, answer);

@@ -64,18 +64,7 @@ final class DriverSession {
    * exception, naming this agent.
    */
   byte[] run(byte[] payload) throws IOException {
-    In head = new In(payload, 0, Math.min(payload.length, 12));
-    int items = head.readInt();
-    long batchId = head.readLong();
-    byte[] body = java.util.Arrays.copyOfRange(payload, 4, payload.length);
-    try {
-      return (byte[]) pool.applyAsync(ForwardedBatch.INSTANCE, body).get();
-    } catch (ExecutionException e) {
-      return failed(batchId, items, named(unwrap(e)));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return failed(batchId, items, new io.procpool.PoolTerminatedException("the agent " + agentAddress + " is stopping"));
-    }
+    return runAll(new byte[][] {payload})[0];
   }
 
   /** Runs several batch payloads at once on the local workers and returns their result bodies in order. */

@@ -19,12 +19,10 @@ import java.io.InvalidClassException;
 import java.io.Serializable;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -121,13 +119,5 @@ class ClusterSecurityTest {
       assertThat(c.getMessage()).contains("REJECTED");
       assertThat(pool.map(x -> x * 3, List.of(4))).containsExactly(12);
     }
-  }
-
-  static List<String> lines(Path p) throws java.io.IOException {
-    return Files.exists(p) ? Files.readAllLines(p) : List.of();
-  }
-
-  static List<String> collect(List<Object> xs) {
-    return xs.stream().map(String::valueOf).collect(Collectors.toList());
   }
 }

@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 
@@ -118,34 +117,12 @@ public final class ClusterFixture implements AutoCloseable {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     String join = ports.stream().map(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
     ProcessBuilder pb = new ProcessBuilder(java, "-XX:+UseSerialGC", "-Xmx256m", "-XX:TieredStopAtLevel=1",
-        "-Dorg.slf4j.simpleLogger.log.com.hazelcast=warn", "-cp", agentClassPath(), AgentMain.class.getName(),
+        "-Dorg.slf4j.simpleLogger.log.com.hazelcast=warn", "-cp", System.getProperty("java.class.path"), AgentMain.class.getName(),
         clusterName, String.valueOf(port), join, secretFile.toString(), String.valueOf(processes),
         dir.resolve("jars-" + port).toString());
     pb.redirectErrorStream(true);
     return new AgentProcess(port, pb.start());
   }
-
-  /**
-   * The test JVM's class path without the test's own classes folder of this module's user code
-   * (it reaches the workers only by being sent), but with this fixture's {@link AgentMain}.
-   */
-  private static String agentClassPath() {
-    List<String> out = new ArrayList<>();
-    for (String e : expandedClassPath()) {
-      out.add(e);
-    }
-    return String.join(File.pathSeparator, out);
-  }
-
-  private static List<String> expandedClassPath() {
-    List<String> out = new ArrayList<>();
-    for (String e : System.getProperty("java.class.path").split(File.pathSeparator)) {
-      out.add(e);
-    }
-    return out;
-  }
-
-  private static final ConcurrentHashMap<Process, Boolean> PUMPS = new ConcurrentHashMap<>();
 
   private static CompletableFuture<Void> watch(AgentProcess a) {
     CompletableFuture<Void> ready = new CompletableFuture<>();
@@ -164,7 +141,6 @@ public final class ClusterFixture implements AutoCloseable {
     }, "agent-" + a.port + "-output");
     t.setDaemon(true);
     t.start();
-    PUMPS.put(a.process, true);
     return ready;
   }
 
