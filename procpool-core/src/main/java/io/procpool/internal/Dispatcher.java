@@ -35,6 +35,8 @@ public final class Dispatcher {
   private volatile int outstandingCount;
   /** Workers with nothing to do: a busy worker may prefetch only what they leave over. */
   private int idleWorkers;
+  /** {@code idleWorkers}, readable without the lock. */
+  private volatile int idleWorkerCount;
   private final AtomicLong nextBatchId = new AtomicLong();
 
   /** Creates a batch of this dispatcher (ids are unique per pool). */
@@ -125,11 +127,17 @@ public final class Dispatcher {
     lock.lock();
     try {
       idleWorkers += delta;
+      idleWorkerCount = idleWorkers;
       // a busy taker whose worker went idle must re-check; fewer idle workers may allow prefetch
       notEmptyForPrefetch.signalAll();
     } finally {
       lock.unlock();
     }
+  }
+
+  /** Number of workers with nothing to do (a racy read, without the lock). */
+  public int idleWorkerCount() {
+    return idleWorkerCount;
   }
 
   /** Wakes waiting takers; they re-check their conditions. Under the lock. */

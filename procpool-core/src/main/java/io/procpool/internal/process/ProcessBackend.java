@@ -122,7 +122,7 @@ public final class ProcessBackend implements Backend {
     Stealing stealing = new Stealing(ctx, workers);
     Timeouts timeouts = new Timeouts(ctx, workers);
     WorkerReader reader = new WorkerReader(ctx, stealing, timeouts, policy);
-    WorkerWriter writer = new WorkerWriter(ctx);
+    WorkerWriter writer = new WorkerWriter(ctx, stealing);
     ResultLogFiles logs = new ResultLogFiles(poolName);
     WorkerServer server = new WorkerServer(ctx, workers, logs, initializer, w -> startThreads(w, reader, writer));
     WorkerExits[] exits = new WorkerExits[1];

@@ -63,6 +63,7 @@ final class Stealing {
   /** Worker {@code w} gave back batch {@code id} (it had not started it): it goes back to the queue. */
   void revoked(WorkerHandle w, long id) {
     Batch b;
+    boolean nowIdle = false;
     synchronized (w) {
       w.revoking.remove(id);
       b = w.inflight.remove(id);
@@ -71,10 +72,37 @@ final class Stealing {
         w.localFailures.remove(id);
         w.notifyAll();
       }
+      // the batch given back was the last it held (its running one ended first): it is idle now,
+      // else it would count as busy with nothing to do and only prefetch
+      if (w.inflight.isEmpty() && !w.dead && !w.idle && !ctx.retiring(w.itemsSent)) {
+        w.idle(true, ctx.dispatcher);
+        nowIdle = true;
+      }
     }
     LOG.trace("{}: {} gave back batch {} ({})", ctx.poolName, w.label(), id, b == null ? "unknown" : "requeued");
     if (b != null) {
       ctx.dispatcher.requeue(b);
+    } else if (nowIdle && ctx.dispatcher.queued() == 0) {
+      stealFor(w);
+    }
+  }
+
+  /**
+   * A busy worker took batches ahead while another worker is idle (they raced for the queue): each
+   * idle worker asks for one of them back, as it would after a result. Writer threads.
+   */
+  void rebalance() {
+    if (ctx.dispatcher.queued() != 0) {
+      return;
+    }
+    for (WorkerHandle w : workers.attached()) {
+      boolean idle;
+      synchronized (w) {
+        idle = w.idle && !w.dead;
+      }
+      if (idle) {
+        stealFor(w);
+      }
     }
   }
 }

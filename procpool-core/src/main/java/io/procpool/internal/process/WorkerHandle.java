@@ -155,6 +155,11 @@ final class WorkerHandle {
     return youngest;
   }
 
+  /** Whether the worker holds a batch it has not started (beside the running one, not being given back). */
+  synchronized boolean holdsAhead() {
+    return !dead && inflight.size() - revoking.size() >= 2;
+  }
+
   synchronized boolean isDead() {
     return dead;
   }

@@ -24,9 +24,11 @@ final class WorkerWriter {
   private static final int MAX_WRITE = 256 * 1024;
 
   private final PoolContext ctx;
+  private final Stealing stealing;
 
-  WorkerWriter(PoolContext ctx) {
+  WorkerWriter(PoolContext ctx, Stealing stealing) {
     this.ctx = ctx;
+    this.stealing = stealing;
   }
 
   /**
@@ -107,6 +109,9 @@ final class WorkerWriter {
         }
         if (out.size() > 0) {
           w.io.writeFrames(out);
+          if (dispatcher.idleWorkerCount() > 0 && w.holdsAhead()) {
+            stealing.rebalance();
+          }
         }
         if (out.array().length > 4 * 1024 * 1024) {
           out = Buf.splicing(64 * 1024); // do not keep the largest batch's buffer for the pool's lifetime
