@@ -220,9 +220,10 @@ public interface Pool extends AutoCloseable {
   /**
    * Lazy ordered map, one item per chunk: returns at once, and the returned iterator yields results
    * in input order. The input is read a few chunks per worker ahead of what the caller has taken,
-   * on the thread that calls {@code imap} and {@code next()}: 8 chunks or 256 items per worker,
-   * whichever is more, growing up to 16 times that while it holds less than 4 ms of work at the
-   * rate results are taken (a worker pool bounds it further to 8 MiB of encoded input per worker).
+   * on the thread that calls {@code imap} and {@code next()}: 4 chunks per worker at first,
+   * doubling while it holds less than 4 ms of work at the rate results are taken, up to 128 chunks
+   * or 4,096 items per worker, whichever is more (a worker pool bounds it further to 8 MiB of
+   * encoded input per worker, and {@link PoolBuilder#imapLookahead} caps it in items).
    *
    * @param fn the function
    * @param items the inputs, possibly endless

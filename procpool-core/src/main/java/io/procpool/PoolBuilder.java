@@ -22,6 +22,7 @@ public abstract class PoolBuilder<B extends PoolBuilder<B>> {
   SerializableRunnable initializer;
   ProgressListener progressListener;
   String serialFilter;
+  int imapLookahead;
 
   /** For the builders of procpool's backends (here and in {@code procpool-hazelcast}). */
   protected PoolBuilder() {}
@@ -87,18 +88,35 @@ public abstract class PoolBuilder<B extends PoolBuilder<B>> {
   }
 
   /**
+   * Caps how many input items {@code imap} and {@code imapUnordered} read ahead of the consumer
+   * (default: no cap beyond the adaptive window, which starts at 4 chunks per worker and grows
+   * only while the consumer waits for results that come faster than the window covers). Use it
+   * for inputs that are expensive or endless (a database cursor, a socket): the pool never holds
+   * more than {@code max(maxItems, chunksize)} items the consumer has not taken. A small cap
+   * costs throughput with quick tasks (each refill is a wake-up of the workers).
+   *
+   * @param maxItems the most items read ahead of the consumer, at least 1
+   * @return this builder
+   * @throws IllegalArgumentException if {@code maxItems < 1}
+   */
+  public B imapLookahead(int maxItems) {
+    this.imapLookahead = Require.positive(maxItems, "maxItems");
+    return self();
+  }
+
+  /**
    * The settings common to every builder, as set so far, for a subclass's {@code build()}.
    *
    * @return a copy of the settings
    */
   protected final Common common() {
-    return new Common(processes, processesSet, initializer, progressListener, serialFilter);
+    return new Common(processes, processesSet, initializer, progressListener, serialFilter, imapLookahead);
   }
 
   /**
    * The settings every builder has, copied by {@link #common()}: the number of workers, the
-   * initializer (or null), the progress listener (or null) and the serial filter pattern (or null
-   * for the default). Immutable.
+   * initializer (or null), the progress listener (or null), the serial filter pattern (or null
+   * for the default) and the cap on {@code imap}'s look-ahead (or 0). Immutable.
    */
   protected static final class Common {
     /** The number of workers. */
@@ -111,9 +129,12 @@ public abstract class PoolBuilder<B extends PoolBuilder<B>> {
     public final ProgressListener progressListener;
     /** The serial filter pattern, or null for the default. */
     public final String serialFilter;
+    /** The cap on {@code imap}'s look-ahead in items, or 0 for none. */
+    public final int imapLookahead;
 
     Common(int processes, boolean processesSet, SerializableRunnable initializer, ProgressListener progressListener,
-        String serialFilter) {
+        String serialFilter, int imapLookahead) {
+      this.imapLookahead = imapLookahead;
       this.processes = processes;
       this.processesSet = processesSet;
       this.initializer = initializer;

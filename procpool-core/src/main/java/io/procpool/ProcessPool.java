@@ -36,7 +36,7 @@ public final class ProcessPool extends AbstractPool {
   private final ProcessBackend backend;
 
   private ProcessPool(Builder b, ProcessBackend backend) {
-    super("process", b.processes, backend, b.progressListener);
+    super("process", b.processes, backend, b.progressListener, b.imapLookahead);
     this.backend = backend;
   }
 
@@ -303,6 +303,7 @@ public final class ProcessPool extends AbstractPool {
       copy.outputHandler = outputHandler;
       copy.startupCache = startupCache;
       copy.serialFilter = serialFilter;
+      copy.imapLookahead = imapLookahead;
       return create(copy);
     }
   }

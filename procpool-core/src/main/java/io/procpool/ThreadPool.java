@@ -18,7 +18,7 @@ import io.procpool.internal.thread.ThreadBackend;
 public final class ThreadPool extends AbstractPool {
 
   private ThreadPool(Builder b) {
-    super("threads", b.processes, new ThreadBackend(b.processes, b.initializer), b.progressListener);
+    super("threads", b.processes, new ThreadBackend(b.processes, b.initializer), b.progressListener, b.imapLookahead);
   }
 
   /**

@@ -11,8 +11,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The look-ahead window of {@code imap} on worker processes: it grows while it holds less than
- * 4 ms of work at the rate results are taken, and never beyond its byte budget.
+ * The look-ahead window of {@code imap} on worker processes: it starts at 4 chunks per worker,
+ * grows while it holds less than 4 ms of work at the rate results are taken, never beyond its
+ * byte budget, and never beyond the builder's {@code imapLookahead} cap. The input is read on the
+ * consumer's thread only, so what was read when {@code next()} returns is all that is read until
+ * the next call.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class ImapLookaheadTest {
@@ -112,5 +115,58 @@ class ImapLookaheadTest {
     // from 5,000 items on, what was read before the large items came is used up
     assertThat(max(ahead, switchAt + 5_000, ahead.length)).as("read ahead once items are large")
         .isLessThanOrEqualTo(BASE_PER_WORKER);
+  }
+
+  /** The case: {@code imap(fn, endless, 1)} on 2 workers, the consumer takes 10 and pauses (it read 512 before). */
+  @Test
+  void aConsumerThatPausesEarlyHoldsAFewChunksPerWorker() throws Exception {
+    AtomicInteger pulled = new AtomicInteger();
+    try (ProcessPool pool = ProcessPool.create(2); ResultIterator<Integer> it = pool.imap(ImapLookaheadTest::length, endless(pulled, 8), 1)) {
+      for (int i = 0; i < 10; i++) {
+        assertThat(it.next()).isEqualTo(8);
+      }
+      // the start is 8 items (4 chunks x 2 workers); a wait for the first results may double it a few times
+      assertThat(pulled.get() - 10).as("items read ahead of a consumer that took 10").isLessThanOrEqualTo(64);
+    }
+  }
+
+  @Test
+  void theCapBoundsTheWindowAtEveryTake() throws Exception {
+    AtomicInteger pulled = new AtomicInteger();
+    int[] ahead = new int[20_000];
+    try (ProcessPool pool = ProcessPool.builder().processes(2).imapLookahead(16).build();
+        ResultIterator<Integer> it = pool.imapUnordered(ImapLookaheadTest::length, endless(pulled, 8), 1)) {
+      for (int i = 0; i < ahead.length; i++) {
+        assertThat(it.next()).isEqualTo(8);
+        ahead[i] = pulled.get() - (i + 1);
+      }
+    }
+    assertThat(max(ahead, 0, ahead.length)).as("items read ahead of the consumer, capped at 16").isLessThanOrEqualTo(16);
+  }
+
+  @Test
+  void aCapBelowTheChunksizeStillSendsWholeChunks() throws Exception {
+    AtomicInteger pulled = new AtomicInteger();
+    try (ThreadPool pool = ThreadPool.builder().processes(2).imapLookahead(3).build();
+        ResultIterator<Integer> it = pool.imap(ImapLookaheadTest::length, endless(pulled, 8), 10)) {
+      for (int i = 0; i < 2_000; i++) {
+        assertThat(it.next()).isEqualTo(8);
+        assertThat(pulled.get() - (i + 1)).as("read ahead at take " + i).isLessThanOrEqualTo(10);
+      }
+    }
+  }
+
+  /** Threads encode nothing: their window grows on the rate alone (it stayed at its start before). */
+  @Test
+  void threadPoolWindowGrowsForQuickTasks() throws Exception {
+    AtomicInteger pulled = new AtomicInteger();
+    int maxAhead = 0;
+    try (ThreadPool pool = ThreadPool.create(2); ResultIterator<Integer> it = pool.imap(ImapLookaheadTest::length, endless(pulled, 8), 1)) {
+      for (int i = 0; i < 50_000; i++) {
+        assertThat(it.next()).isEqualTo(8);
+        maxAhead = Math.max(maxAhead, pulled.get() - (i + 1));
+      }
+    }
+    assertThat(maxAhead).isGreaterThan(8).isLessThanOrEqualTo(2 * 4096);
   }
 }

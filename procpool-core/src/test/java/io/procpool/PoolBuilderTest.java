@@ -42,6 +42,8 @@ class PoolBuilderTest {
     assertThatThrownBy(() -> builder.processes(0)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("processes: 0");
     assertThatThrownBy(() -> builder.initializer(null)).isInstanceOf(NullPointerException.class).hasMessageContaining("initializer");
     assertThatThrownBy(() -> builder.progressListener(null)).isInstanceOf(NullPointerException.class).hasMessageContaining("listener");
+    assertThatThrownBy(() -> builder.imapLookahead(0)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxItems: 0");
+    assertThatThrownBy(() -> builder.imapLookahead(-5)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxItems: -5");
     try (Pool pool = builder.processes(1).build()) {
       assertThat(pool.apply(Tasks::square, 6)).isEqualTo(36);
     }

@@ -37,25 +37,28 @@ public abstract class AbstractPool implements Pool {
   private static final int TERMINATING = 2;
   private static final int CLOSED = 3;
   private static final int TERMINATED = 4;
-  /** Chunks per worker that {@code imap} reads ahead of the consumer (4 left workers idle with chunks of 100)... */
-  static final int LOOKAHEAD_CHUNKS_PER_WORKER = 8;
   /**
-   * ...but at least this many items per worker, so that small chunks keep enough work in flight
-   * to cover a round trip to a worker (with 4 chunks of 1 item, imap ran at a quarter of map's rate).
+   * Chunks per worker that {@code imap} reads ahead of the consumer at first: a consumer that
+   * pauses holds little of an expensive or endless input (it was max(8 chunks, 256 items) per
+   * worker: 512 items read while the consumer took 10).
    */
-  static final int LOOKAHEAD_MIN_ITEMS_PER_WORKER = 256;
+  static final int LOOKAHEAD_START_CHUNKS_PER_WORKER = 4;
   /**
-   * While the window holds less than 4 ms of work it grows, up to this many times its start, but never
-   * beyond {@link #LOOKAHEAD_BYTES_PER_WORKER} of encoded input per worker (a window of 8 chunks of
-   * 100 quick items cost a wake-up of the consumer and the workers every 800 items: 2-2.4M items/s;
-   * 128 chunks: 3.9M).
+   * While the window holds less than 4 ms of work it doubles, up to max(this many chunks, {@link
+   * #LOOKAHEAD_MAX_ITEMS_PER_WORKER} items) per worker, but never beyond {@link
+   * #LOOKAHEAD_BYTES_PER_WORKER} of encoded input per worker (a window of 8 chunks of 100 quick
+   * items cost a wake-up of the consumer and the workers every 800 items: 2-2.4M items/s; 128
+   * chunks: 3.9M; with 4 chunks of 1 item, imap ran at a quarter of map's rate).
    */
-  static final int LOOKAHEAD_GROWTH = 16;
+  static final int LOOKAHEAD_MAX_CHUNKS_PER_WORKER = 128;
+  /** See {@link #LOOKAHEAD_MAX_CHUNKS_PER_WORKER}. */
+  static final int LOOKAHEAD_MAX_ITEMS_PER_WORKER = 4096;
   /** The encoded input that a grown look-ahead window may hold per worker. */
   static final long LOOKAHEAD_BYTES_PER_WORKER = 8L << 20;
 
   private final String name;
   private final int processes;
+  private final int imapLookahead;
   private final Backend backend;
   private final Dispatcher dispatcher = new Dispatcher();
   private final AtomicLong jobIds = new AtomicLong();
@@ -66,6 +69,16 @@ public abstract class AbstractPool implements Pool {
   private int state = RUNNING; // guarded by this
 
   protected AbstractPool(String kind, int processes, Backend backend, ProgressListener progressListener) {
+    this(kind, processes, backend, progressListener, 0);
+  }
+
+  /**
+   * For the pools of procpool's backends.
+   *
+   * @param imapLookahead the most input items {@code imap} reads ahead of its consumer, or 0 for the adaptive window alone
+   */
+  protected AbstractPool(String kind, int processes, Backend backend, ProgressListener progressListener, int imapLookahead) {
+    this.imapLookahead = Require.nonNegative(imapLookahead, "imapLookahead");
     this.processes = Require.positive(processes, "processes");
     this.backend = backend;
     this.progressListener = progressListener;
@@ -316,11 +329,15 @@ public abstract class AbstractPool implements Pool {
     Require.notNull(items, "items");
     checkRunning();
     Iterator<?> it = Require.notNull(items.iterator(), "items.iterator()");
-    long perWorker = Math.max((long) chunksize * LOOKAHEAD_CHUNKS_PER_WORKER, LOOKAHEAD_MIN_ITEMS_PER_WORKER);
-    int lookahead = (int) Math.min(Integer.MAX_VALUE, perWorker * processes);
+    long most = Math.max((long) chunksize * LOOKAHEAD_MAX_CHUNKS_PER_WORKER, LOOKAHEAD_MAX_ITEMS_PER_WORKER) * processes;
+    if (imapLookahead > 0) {
+      most = Math.min(most, Math.max(imapLookahead, chunksize));
+    }
+    long first = Math.min((long) chunksize * LOOKAHEAD_START_CHUNKS_PER_WORKER * processes, most);
     ImapIterator<R> iterator =
         new ImapIterator<>(
-            jobIds.incrementAndGet(), (SerializableFunction<Object, Object>) fn, this, it, chunksize, ordered, lookahead,
+            jobIds.incrementAndGet(), (SerializableFunction<Object, Object>) fn, this, it, chunksize, ordered,
+            (int) Math.min(Integer.MAX_VALUE, first), (int) Math.min(Integer.MAX_VALUE, most),
             LOOKAHEAD_BYTES_PER_WORKER * processes, x -> x);
     prepare(iterator);
     iterator.feed();

@@ -23,9 +23,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * has taken. The window starts at {@code lookahead} items; when the consumer has to wait for a
  * result while the window holds less than {@link #WINDOW_TARGET_NANOS} of work at the rate it
  * has been taking results (the wake-ups of a refill, not the workers, are what limits), it
- * doubles, up to {@code AbstractPool.LOOKAHEAD_GROWTH} times its start and never beyond
- * {@code byteBudget} of encoded input (as the backend reports through {@link #noteEncoded}; a
- * backend that encodes nothing never grows it). Larger items reported later shrink it back
+ * doubles, up to {@code maxLookahead} items (the adaptive bound or the user's {@code
+ * imapLookahead} cap) and never beyond {@code byteBudget} of encoded input (as the backend
+ * reports through {@link #noteEncoded}). Larger items reported later shrink it back
  * within the budget. The input is read outside the lock, so a slow input never blocks the
  * threads that deliver results. An exception of the input's iterator is kept at its position and
  * thrown by {@code next()} once the items read before it have been returned; as in Python, the
@@ -37,6 +37,8 @@ final class ImapIterator<R> extends Job implements ResultIterator<R> {
   private final int chunksize;
   private final boolean ordered;
   private final int lookahead;
+  /** The window never grows beyond this many items (the adaptive bound, or the user's cap). */
+  private final int maxLookahead;
   private final long byteBudget;
   /** The largest bytes per item of a batch sent so far (0: none reported); lock-free. */
   private final java.util.concurrent.atomic.AtomicLong maxBytesPerItem = new java.util.concurrent.atomic.AtomicLong();
@@ -109,6 +111,7 @@ final class ImapIterator<R> extends Job implements ResultIterator<R> {
       int chunksize,
       boolean ordered,
       int lookahead,
+      int maxLookahead,
       long byteBudget,
       Function<Object, Object> mapInput) {
     super(id, ordered ? "imap" : "imapUnordered", fn);
@@ -117,6 +120,7 @@ final class ImapIterator<R> extends Job implements ResultIterator<R> {
     this.chunksize = chunksize;
     this.ordered = ordered;
     this.lookahead = Math.max(lookahead, chunksize);
+    this.maxLookahead = Math.max(maxLookahead, this.lookahead);
     this.window = this.lookahead;
     this.byteBudget = byteBudget;
     this.mapInput = mapInput;
@@ -436,13 +440,13 @@ final class ImapIterator<R> extends Job implements ResultIterator<R> {
   }
 
   /**
-   * Doubles the window, up to {@code LOOKAHEAD_GROWTH} times its start, once the backend has
-   * reported sizes (the byte budget is applied by {@link #window()}); under lock.
+   * Doubles the window, up to {@code maxLookahead}, once the backend has reported sizes (the
+   * byte budget is applied by {@link #window()}) or results came back without any (a backend that
+   * encodes nothing: threads); under lock.
    */
   private void grow() {
-    if (maxBytesPerItem.get() > 0) {
-      long bound = Math.min((long) lookahead * AbstractPool.LOOKAHEAD_GROWTH, Integer.MAX_VALUE);
-      window = (int) Math.max(window, Math.min((long) window * 2, bound));
+    if (maxBytesPerItem.get() > 0 || returned > 0) {
+      window = (int) Math.max(window, Math.min((long) window * 2, maxLookahead));
     }
   }
 

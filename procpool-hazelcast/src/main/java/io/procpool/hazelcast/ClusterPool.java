@@ -43,8 +43,8 @@ import java.util.List;
 public final class ClusterPool extends AbstractPool {
   private final ClusterBackend backend;
 
-  private ClusterPool(io.procpool.ProgressListener listener, ClusterBackend backend) {
-    super("cluster", backend.processes(), backend, listener);
+  private ClusterPool(io.procpool.ProgressListener listener, int imapLookahead, ClusterBackend backend) {
+    super("cluster", backend.processes(), backend, listener, imapLookahead);
     this.backend = backend;
   }
 
@@ -223,7 +223,7 @@ public final class ClusterPool extends AbstractPool {
       ClusterBackend backend = new ClusterBackend(new ClusterSettings(clusterName, members, secret, retries, taskTimeout,
           maxTasksPerChild, c.serialFilter, c.initializer, agentTimeout, minAgents, c.processesSet ? c.processes : 0));
       backend.connect("procpool-" + NamedThreads.nextPoolId());
-      return new ClusterPool(c.progressListener, backend);
+      return new ClusterPool(c.progressListener, c.imapLookahead, backend);
     }
 
     @Override

@@ -141,6 +141,7 @@ final class ClusterDispatch {
       Buf out = new Buf(64);
       out.writeInt(b.size());
       messages.writeBatch(out, b.id(), ((JobSpeed) b.job().prepared()).function, true, b.items(), failures);
+      b.job().noteEncoded(b.size(), out.size() - 4); // imap's byte budget
       return out.toByteArray();
     } catch (RuntimeException e) {
       b.fail(e);
