@@ -147,7 +147,8 @@ final class ImapIterator<R> extends Job implements ResultIterator<R> {
       if (outstanding > 0 && (want < chunksize || outstanding > limit / 2)) {
         return;
       }
-      want = Math.max(want, chunksize);
+      // whole chunks within the window (one when nothing is outstanding), so that a cap holds
+      want = Math.max(want - want % chunksize, chunksize);
       start = read;
       feeding = true;
     } finally {

@@ -360,6 +360,47 @@ abstract class PoolContractSuite extends PoolSuiteSupport {
     }
   }
 
+  /**
+   * Contract (PoolBuilder#imapLookahead): with a cap, {@code imap} and {@code imapUnordered} never
+   * hold more than {@code max(cap, chunksize)} items the consumer has not taken, at every take.
+   */
+  @Test
+  void test_imap_lookahead_cap_holds_at_every_take() {
+    try (Pool p = newBuilder().processes(2).imapLookahead(6).build()) {
+      for (int chunksize : new int[] {1, 4, 10}) {
+        for (boolean ordered : new boolean[] {true, false}) {
+          AtomicInteger pulled = new AtomicInteger();
+          Iterable<Integer> endless = () -> new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+              return true;
+            }
+
+            @Override
+            public Integer next() {
+              return pulled.getAndIncrement();
+            }
+          };
+          int cap = Math.max(6, chunksize);
+          try (ResultIterator<Integer> it = ordered ? p.imap(Fixtures::sqr, endless, chunksize) : p.imapUnordered(Fixtures::sqr, endless, chunksize)) {
+            Set<Integer> seen = new HashSet<>();
+            for (int i = 0; i < 600; i++) {
+              int v = it.next();
+              if (ordered) {
+                assertThat(v).isEqualTo(i * i);
+              }
+              seen.add(v);
+              assertThat(pulled.get() - (i + 1)).as("read ahead at take %d (chunksize %d, ordered %s)", i, chunksize, ordered)
+                  .isLessThanOrEqualTo(cap);
+            }
+            assertThat(seen).hasSize(600);
+          }
+        }
+      }
+      assertThat(p.map(Fixtures::sqr, range(10))).isEqualTo(squares(10));
+    }
+  }
+
   /** Contract: after {@code terminate()} every submission fails; close and terminate are no-ops. */
   @Test
   void test_submit_after_terminate() throws Exception {

@@ -38,6 +38,9 @@ abstract class PoolSuiteSupport {
   /** A new running pool of this backend whose workers run {@code initializer} first. */
   protected abstract Pool newPool(int processes, SerializableRunnable initializer);
 
+  /** A builder of this backend, for the settings every builder has ({@link io.procpool.PoolBuilder}). */
+  protected abstract io.procpool.PoolBuilder<?> newBuilder();
+
   /** The backend's name for {@link PoolChildMain}: {@code process} or {@code thread}. */
   protected abstract String backend();
 

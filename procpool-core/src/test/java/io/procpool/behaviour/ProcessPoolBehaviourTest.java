@@ -51,6 +51,11 @@ class ProcessPoolBehaviourTest extends PoolBehaviourSuite {
   }
 
   @Override
+  protected io.procpool.PoolBuilder<?> newBuilder() {
+    return ProcessPool.builder();
+  }
+
+  @Override
   protected String backend() {
     return "process";
   }

@@ -36,6 +36,11 @@ class ThreadPoolBehaviourTest extends PoolBehaviourSuite {
   }
 
   @Override
+  protected io.procpool.PoolBuilder<?> newBuilder() {
+    return ThreadPool.builder();
+  }
+
+  @Override
   protected String backend() {
     return "thread";
   }

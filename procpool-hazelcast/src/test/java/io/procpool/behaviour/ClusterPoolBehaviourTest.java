@@ -40,6 +40,11 @@ class ClusterPoolBehaviourTest extends PoolBehaviourSuite {
   }
 
   @Override
+  protected io.procpool.PoolBuilder<?> newBuilder() {
+    return cluster().pool().minAgents(2);
+  }
+
+  @Override
   protected String backend() {
     String members = cluster().agents().stream().map(ClusterFixture.AgentProcess::address).collect(Collectors.joining(","));
     return "factory:" + ClusterChildPools.class.getName() + ":" + cluster().clusterName() + "|" + cluster().secretFile()
