@@ -209,6 +209,21 @@ final class Fixtures {
     Files.write(Path.of(dir, name), new byte[0]);
   }
 
+  /** An endless input 0, 1, 2, ... that counts in {@code pulled} how many items were read. */
+  static Iterable<Integer> naturalsCounted(java.util.concurrent.atomic.AtomicInteger pulled) {
+    return () -> new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return true;
+      }
+
+      @Override
+      public Integer next() {
+        return pulled.getAndIncrement();
+      }
+    };
+  }
+
   /** Appends a line to a file (the initializer's log). */
   static void appendLine(String file, String line) throws IOException {
     Files.writeString(

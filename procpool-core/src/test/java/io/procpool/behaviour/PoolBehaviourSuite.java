@@ -29,7 +29,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -553,20 +552,9 @@ abstract class PoolBehaviourSuite extends PoolContractSuite {
     for (boolean ordered : new boolean[] {true, false}) {
       for (int chunksize : new int[] {1, 5}) {
         AtomicInteger pulled = new AtomicInteger();
-        Iterable<Integer> endless = () -> new Iterator<>() {
-          @Override
-          public boolean hasNext() {
-            return true;
-          }
-
-          @Override
-          public Integer next() {
-            return pulled.getAndIncrement();
-          }
-        };
-        // the documented bound: max(8 chunks, 256 items) per worker beyond what was taken, grown
-        // at most 16 times
-        int bound = 10 + 16 * pool.processes() * Math.max(8 * chunksize, 256);
+        Iterable<Integer> endless = Fixtures.naturalsCounted(pulled);
+        // the documented bound: the window grows to at most max(128 chunks, 4096 items) per worker
+        int bound = 10 + pool.processes() * Math.max(128 * chunksize, 4096);
         ResultIterator<Integer> it =
             ordered ? pool.imap(Fixtures::sqr, endless, chunksize) : pool.imapUnordered(Fixtures::sqr, endless, chunksize);
         try (it) {

@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -332,17 +331,7 @@ abstract class PoolContractSuite extends PoolSuiteSupport {
     Pool p = newPool(2);
     try {
       AtomicInteger pulled = new AtomicInteger();
-      Iterable<Integer> endless = () -> new Iterator<>() {
-        @Override
-        public boolean hasNext() {
-          return true;
-        }
-
-        @Override
-        public Integer next() {
-          return pulled.getAndIncrement();
-        }
-      };
+      Iterable<Integer> endless = Fixtures.naturalsCounted(pulled);
       ResultIterator<Integer> it = p.imap(Fixtures::sqr, endless);
       assertThat(it.next()).isZero();
       p.close();
@@ -370,17 +359,7 @@ abstract class PoolContractSuite extends PoolSuiteSupport {
       for (int chunksize : new int[] {1, 4, 10}) {
         for (boolean ordered : new boolean[] {true, false}) {
           AtomicInteger pulled = new AtomicInteger();
-          Iterable<Integer> endless = () -> new Iterator<>() {
-            @Override
-            public boolean hasNext() {
-              return true;
-            }
-
-            @Override
-            public Integer next() {
-              return pulled.getAndIncrement();
-            }
-          };
+          Iterable<Integer> endless = Fixtures.naturalsCounted(pulled);
           int cap = Math.max(6, chunksize);
           try (ResultIterator<Integer> it = ordered ? p.imap(Fixtures::sqr, endless, chunksize) : p.imapUnordered(Fixtures::sqr, endless, chunksize)) {
             Set<Integer> seen = new HashSet<>();
