@@ -104,6 +104,16 @@ public abstract class PoolBuilder<B extends PoolBuilder<B>> {
     return self();
   }
 
+  /** Copies the settings every builder has into {@code to} (a backend's {@code build()} copy), so that none is left out. */
+  void copyCommonTo(PoolBuilder<?> to) {
+    to.processes = processes;
+    to.processesSet = processesSet;
+    to.initializer = initializer;
+    to.progressListener = progressListener;
+    to.serialFilter = serialFilter;
+    to.imapLookahead = imapLookahead;
+  }
+
   /**
    * The settings common to every builder, as set so far, for a subclass's {@code build()}.
    *

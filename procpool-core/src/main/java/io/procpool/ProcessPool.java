@@ -288,8 +288,7 @@ public final class ProcessPool extends AbstractPool {
     @Override
     public ProcessPool build() {
       Builder copy = new Builder();
-      copy.processes = processes;
-      copy.initializer = initializer;
+      copyCommonTo(copy);
       copy.maxTasksPerChild = maxTasksPerChild;
       copy.maxMemoryPerChild = maxMemoryPerChild;
       copy.retries = retries;
@@ -299,11 +298,8 @@ public final class ProcessPool extends AbstractPool {
       copy.javaCommand = javaCommand;
       copy.classpath = classpath;
       copy.startTimeout = startTimeout;
-      copy.progressListener = progressListener;
       copy.outputHandler = outputHandler;
       copy.startupCache = startupCache;
-      copy.serialFilter = serialFilter;
-      copy.imapLookahead = imapLookahead;
       return create(copy);
     }
   }
