@@ -68,10 +68,6 @@ public abstract class AbstractPool implements Pool {
   private final ProgressListener progressListener;
   private int state = RUNNING; // guarded by this
 
-  protected AbstractPool(String kind, int processes, Backend backend, ProgressListener progressListener) {
-    this(kind, processes, backend, progressListener, 0);
-  }
-
   /**
    * For the pools of procpool's backends.
    *

@@ -33,10 +33,8 @@ public final class Dispatcher {
   private boolean aborted;
   /** {@code outstanding.size()}, readable without the lock (for a caller deciding whether to spin). */
   private volatile int outstandingCount;
-  /** Workers with nothing to do: a busy worker may prefetch only what they leave over. */
-  private int idleWorkers;
-  /** {@code idleWorkers}, readable without the lock. */
-  private volatile int idleWorkerCount;
+  /** Workers with nothing to do: a busy worker may prefetch only what they leave over (written under lock, read without it by {@link #idleWorkerCount}). */
+  private volatile int idleWorkers;
   private final AtomicLong nextBatchId = new AtomicLong();
 
   /** Creates a batch of this dispatcher (ids are unique per pool). */
@@ -127,7 +125,6 @@ public final class Dispatcher {
     lock.lock();
     try {
       idleWorkers += delta;
-      idleWorkerCount = idleWorkers;
       // a busy taker whose worker went idle must re-check; fewer idle workers may allow prefetch
       notEmptyForPrefetch.signalAll();
     } finally {
@@ -137,7 +134,7 @@ public final class Dispatcher {
 
   /** Number of workers with nothing to do (a racy read, without the lock). */
   public int idleWorkerCount() {
-    return idleWorkerCount;
+    return idleWorkers;
   }
 
   /** Wakes waiting takers; they re-check their conditions. Under the lock. */

@@ -33,7 +33,7 @@ final class Stealing {
         continue;
       }
       synchronized (w) {
-        int held = w.inflight.size() - w.revoking.size();
+        int held = w.held();
         if (!w.dead && held > most) {
           victim = w;
           most = held;
@@ -63,7 +63,7 @@ final class Stealing {
   /** Worker {@code w} gave back batch {@code id} (it had not started it): it goes back to the queue. */
   void revoked(WorkerHandle w, long id) {
     Batch b;
-    boolean nowIdle = false;
+    boolean nowIdle;
     synchronized (w) {
       w.revoking.remove(id);
       b = w.inflight.remove(id);
@@ -74,10 +74,7 @@ final class Stealing {
       }
       // the batch given back was the last it held (its running one ended first): it is idle now,
       // else it would count as busy with nothing to do and only prefetch
-      if (w.inflight.isEmpty() && !w.dead && !w.idle && !ctx.retiring(w.itemsSent)) {
-        w.idle(true, ctx.dispatcher);
-        nowIdle = true;
-      }
+      nowIdle = w.idleIfEmpty(ctx.retiring(w.itemsSent), ctx.dispatcher);
     }
     LOG.trace("{}: {} gave back batch {} ({})", ctx.poolName, w.label(), id, b == null ? "unknown" : "requeued");
     if (b != null) {

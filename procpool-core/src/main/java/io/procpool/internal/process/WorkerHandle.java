@@ -139,7 +139,7 @@ final class WorkerHandle {
    * over, and marks it as being revoked; null if it holds no such batch. Call under this monitor.
    */
   Batch stealable() {
-    if (dead || leaving || runningTaken || inflight.size() - revoking.size() < 2) {
+    if (dead || leaving || runningTaken || held() < 2) {
       return null;
     }
     Batch youngest = null;
@@ -155,9 +155,26 @@ final class WorkerHandle {
     return youngest;
   }
 
+  /** Batches the worker holds and is not giving back; call under this monitor. */
+  int held() {
+    return inflight.size() - revoking.size();
+  }
+
   /** Whether the worker holds a batch it has not started (beside the running one, not being given back). */
   synchronized boolean holdsAhead() {
-    return !dead && inflight.size() - revoking.size() >= 2;
+    return !dead && held() >= 2;
+  }
+
+  /**
+   * Marks the worker idle if it holds nothing and stays (not dead, not retiring); returns whether
+   * it went idle now. Call under this monitor.
+   */
+  boolean idleIfEmpty(boolean retiring, io.procpool.internal.Dispatcher dispatcher) {
+    if (idle || dead || retiring || !inflight.isEmpty()) {
+      return false;
+    }
+    idle(true, dispatcher);
+    return true;
   }
 
   synchronized boolean isDead() {

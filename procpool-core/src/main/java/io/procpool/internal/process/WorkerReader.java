@@ -120,9 +120,7 @@ final class WorkerReader {
         w.tasksDone += b.size();
       }
       w.batchDone(r.batchNanos);
-      if (w.inflight.isEmpty() && !w.dead && !ctx.retiring(w.itemsSent)) {
-        w.idle(true, ctx.dispatcher);
-      }
+      w.idleIfEmpty(ctx.retiring(w.itemsSent), ctx.dispatcher);
       if (w.inflight.size() <= w.window / 2) {
         // the writer refills once half the window is free: one wake-up and one socket write
         // for several batches instead of one of each per result (chunksize 1)
