@@ -253,10 +253,12 @@ final class ClusterBench {
       try (ClusterPool cp = c.pool().minAgents(2).build(); ProcessPool lp = ProcessPool.builder().processes(2).build()) {
         Scenarios.check(cp.processes() == 2, "2 cluster workers, got " + cp.processes());
         Pool[] pools = {cp, lp};
-        for (int w = 0; w < 2; w++) {
+        for (int w = 0; w < (o.quick ? 2 : 10); w++) { // warm-up: the agents' JIT too (2 rounds left them cold)
           for (Pool p : pools) {
             mapRate(p, small, 1);
-            mapRate(p, big, null);
+            if (w < 2) {
+              mapRate(p, big, null);
+            }
           }
         }
         double[][] one = new double[2][reps];

@@ -262,11 +262,35 @@ public abstract class AbstractPool implements Pool {
     int cs = chunksize > 0 ? chunksize : defaultChunksize(input.length);
     AsyncResultImpl<Object> result =
         new AsyncResultImpl<>(what, (Consumer) callback, errorCallback, callbacks, spinWorthwhile);
-    MapJob job = new MapJob(jobIds.incrementAndGet(), what, (SerializableFunction<Object, Object>) fn, input.length, false, result);
+    MapJob job = new MapJob(jobIds.incrementAndGet(), what, (SerializableFunction<Object, Object>) fn, input.length, MapJob.Shape.LIST, result);
     if (input.length > 0) {
       prepareAndSubmit(job, input, cs);
     }
     return (AsyncResultImpl) result;
+  }
+
+  /**
+   * Runs {@code fn} over {@code input} like {@code mapAsync}, but completes with every item's own
+   * outcome: an array, in input order, of each result or a {@link Failure} (a task that threw, or
+   * whose worker died or timed out), so that one item's failure loses no other item's result. For
+   * backends that relay other pools' batches (a cluster agent runs a driver's bundle of batches as
+   * one job). No callbacks. Thread-safe.
+   *
+   * @throws IllegalArgumentException if {@code chunksize < 1}
+   * @throws IllegalStateException if the pool was closed or terminated
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public AsyncResult<Object[]> outcomesAsync(SerializableFunction<Object, Object> fn, Object[] input, int chunksize) {
+    Require.notNull(fn, "fn");
+    Require.notNull(input, "input");
+    Require.positive(chunksize, "chunksize");
+    checkRunning();
+    AsyncResultImpl<Object> result = new AsyncResultImpl<>("outcomesAsync", null, null, callbacks, spinWorthwhile);
+    MapJob job = new MapJob(jobIds.incrementAndGet(), "outcomesAsync", fn, input.length, MapJob.Shape.OUTCOMES, result);
+    if (input.length > 0) {
+      prepareAndSubmit(job, input.clone(), chunksize);
+    }
+    return (AsyncResult) result;
   }
 
   private static Object[] materialize(Iterable<?> items, ImapIterator.Function<Object, Object> mapInput) {
@@ -393,7 +417,7 @@ public abstract class AbstractPool implements Pool {
     Require.notNull(fn, "fn");
     checkRunning();
     AsyncResultImpl<Object> result = new AsyncResultImpl<>(what, (Consumer) callback, errorCallback, callbacks, spinWorthwhile);
-    MapJob job = new MapJob(jobIds.incrementAndGet(), what, (SerializableFunction<Object, Object>) fn, 1, true, result);
+    MapJob job = new MapJob(jobIds.incrementAndGet(), what, (SerializableFunction<Object, Object>) fn, 1, MapJob.Shape.SINGLE, result);
     prepareAndSubmit(job, new Object[] {arg}, 1);
     return (AsyncResultImpl) result;
   }

@@ -9,23 +9,36 @@ import java.util.List;
  * A job whose results are wanted all at once ({@code map}, {@code starmap}, {@code apply} and their
  * async forms). It completes its {@link AsyncResultImpl} when the last item has ended: with the
  * list of results, or with the failure of the lowest-indexed failed item (it waits for every item,
- * like Python, so that no task of a failed map is still running when the caller sees the failure).
+ * like Python, so that no task of a failed map is still running when the caller sees the failure);
+ * or, for a relay ({@link Shape#OUTCOMES}), with every item's own outcome.
  */
 final class MapJob extends Job {
   private final Object[] results;
   private final AsyncResultImpl<Object> result;
   private final boolean single;
+  private final boolean outcomes;
+
+  /** What the job's result is. */
+  enum Shape {
+    /** {@code apply}: the one item's result, or its failure. */
+    SINGLE,
+    /** {@code map}: the list of results, or the lowest-indexed failure. */
+    LIST,
+    /** An {@code Object[]} of every item's result or {@link Failure}, in order; never fails by an item. */
+    OUTCOMES
+  }
   private int remaining;
 
-  MapJob(long id, String operation, SerializableFunction<Object, Object> fn, int size, boolean single, AsyncResultImpl<Object> result) {
+  MapJob(long id, String operation, SerializableFunction<Object, Object> fn, int size, Shape shape, AsyncResultImpl<Object> result) {
     super(id, operation, fn);
     this.results = new Object[size];
     this.remaining = size;
-    this.single = single;
+    this.single = shape == Shape.SINGLE;
+    this.outcomes = shape == Shape.OUTCOMES;
     this.result = result;
     result.onCancel(this::abandon);
     if (size == 0) {
-      result.succeed(new ArrayList<>());
+      result.succeed(outcomes ? new Object[0] : new ArrayList<>());
     }
   }
 
@@ -57,6 +70,10 @@ final class MapJob extends Job {
   }
 
   private void finish() {
+    if (outcomes) {
+      result.succeed(results); // every slot written once under the monitor; nothing touches it after
+      return;
+    }
     for (int i = 0; i < results.length; i++) {
       if (results[i] instanceof Failure) {
         Throwable cause = ((Failure) results[i]).cause();

@@ -68,6 +68,36 @@ class ClusterCrashMatrixTest {
   }
 
   @Test
+  void aCrashInsideABundleOfShortBatchesFailsOnlyItsOwnItem() {
+    // 3000 one-item batches of a fast function: after the first answers the driver sends them
+    // bundled (up to 256 per call) and the agent runs a bundle as one local job; the halt at item
+    // 2500 must fail that item alone, and every other item's result arrives once
+    try (Pool pool = cluster().pool().minAgents(2).build()) {
+      List<Integer> input = java.util.stream.IntStream.range(0, 3000).boxed().collect(Collectors.toList());
+      java.util.Iterator<Integer> it = pool.imap(x -> {
+        if (x == 2500) {
+          Runtime.getRuntime().halt(9);
+        }
+        return x * 10;
+      }, input, 1);
+      int i = 0;
+      WorkerCrashedException crash = null;
+      while (it.hasNext()) {
+        if (i == 2500) {
+          crash = crashIn(catchThrown(it::next));
+        } else {
+          assertThat(it.next()).as("item %d", i).isEqualTo(i * 10);
+        }
+        i++;
+      }
+      assertThat(i).isEqualTo(3000);
+      assertThat(crash.exitCode()).isEqualTo(9);
+      assertThat(crash.agent()).isIn(addresses());
+      assertThat(pool.map(x -> x + 1, List.of(1, 2), 1)).containsExactly(2, 3);
+    }
+  }
+
+  @Test
   void aTaskPastItsTimeoutIsKilledOnTheAgent() throws Exception {
     try (Pool pool = cluster().pool().minAgents(2).taskTimeout(Duration.ofMillis(500)).build()) {
       Throwable e = catchThrown(() -> pool.applyAsync(() -> {

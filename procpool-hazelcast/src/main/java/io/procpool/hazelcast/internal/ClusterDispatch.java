@@ -1,6 +1,5 @@
 package io.procpool.hazelcast.internal;
 
-import com.hazelcast.core.ExecutionCallback;
 import com.hazelcast.core.IExecutorService;
 import io.procpool.PoolTerminatedException;
 import io.procpool.WorkerCrashedException;
@@ -19,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BooleanSupplier;
@@ -105,8 +105,10 @@ final class ClusterDispatch {
       bundle.add(b);
       payloads.add(payload);
       int bytes = payload.length;
-      // a short job's further queued batches that fit this agent go in the same call
-      while (speed.isShort() && bundle.size() < BUNDLE_BATCHES && bytes < BUNDLE_BYTES) {
+      // a short job's further queued batches that fit this agent go in the same call, up to half
+      // of what the agent may hold: two calls in flight keep its workers busy during a round trip
+      int most = Math.min(BUNDLE_BATCHES, Math.max(1, l.processes * speed.perWorker() / 2));
+      while (speed.isShort() && bundle.size() < most && bytes < BUNDLE_BYTES) {
         Batch next = dispatcher.poll();
         if (next == null) {
           break;
@@ -153,26 +155,24 @@ final class ClusterDispatch {
     boolean one = bundle.size() == 1;
     AgentCall c = one ? AgentCall.signed(signer, AgentCall.BATCH, driverId, payloads.get(0))
         : AgentCall.signed(signer, AgentCall.BATCHES, driverId, Bundles.join(payloads.toArray(new byte[0][])));
+    java.util.concurrent.Future<byte[]> f;
     try {
-      executor.submitToMember(c, l.member, new ExecutionCallback<byte[]>() {
-        @Override
-        public void onResponse(byte[] answer) {
-          Runnable handle = () -> answered(l, bundle, c, answer);
-          if (bundle.size() == 1) {
-            handle.run(); // one batch: no hop to another thread on the round trip (apply's latency)
-          } else {
-            onResults(handle); // many: decoded off Hazelcast's callback thread, which has more answers to deliver
-          }
-        }
-
-        @Override
-        public void onFailure(Throwable t) {
-          onResults(() -> bundle.forEach(b -> callFailed(l, b.id(), t)));
-        }
-      });
+      f = executor.submitToMember(c, l.member);
     } catch (RuntimeException e) {
       bundle.forEach(b -> callFailed(l, b.id(), e));
+      return;
     }
+    // Hazelcast's own callback form hops to its async executor first; a completion stage's
+    // whenComplete runs where the answer arrives (the client's response thread)
+    ((CompletionStage<byte[]>) f).whenComplete((answer, t) -> {
+      if (t != null) {
+        onResults(() -> bundle.forEach(b -> callFailed(l, b.id(), t)));
+      } else if (bundle.size() == 1) {
+        answered(l, bundle, c, answer); // one batch: no hop to another thread on the round trip (apply's latency)
+      } else {
+        onResults(() -> answered(l, bundle, c, answer)); // many: decoded off the response thread, which has more to deliver
+      }
+    });
   }
 
   private void onResults(Runnable r) {

@@ -1,6 +1,7 @@
 package io.procpool.hazelcast.internal;
 
 import io.procpool.PoolStats;
+import io.procpool.PoolTerminatedException;
 import io.procpool.ProcessPool;
 import io.procpool.TaskFailedException;
 import io.procpool.TaskTimeoutException;
@@ -15,6 +16,7 @@ import java.io.DataOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 
@@ -64,31 +66,54 @@ final class DriverSession {
    * exception, naming this agent.
    */
   byte[] run(byte[] payload) throws IOException {
-    return runAll(new byte[][] {payload})[0];
+    Object out;
+    try {
+      out = pool.applyAsync(ForwardedBatch.INSTANCE, Arrays.copyOfRange(payload, 4, payload.length)).get();
+    } catch (ExecutionException e) {
+      out = new Failure(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      out = new Failure(new PoolTerminatedException("the agent " + agentAddress + " is stopping"));
+    }
+    return body(payload, out);
   }
 
-  /** Runs several batch payloads at once on the local workers and returns their result bodies in order. */
+  /**
+   * Runs several batch payloads on the local workers as one job (each payload its own local
+   * batch, so a crash or a timeout fails only its own) and returns their result bodies in order.
+   */
   byte[][] runAll(byte[][] payloads) throws IOException {
-    @SuppressWarnings("unchecked")
-    io.procpool.AsyncResult<Object>[] pending = new io.procpool.AsyncResult[payloads.length];
+    Object[] input = new Object[payloads.length];
     for (int i = 0; i < payloads.length; i++) {
-      pending[i] = pool.applyAsync(ForwardedBatch.INSTANCE, java.util.Arrays.copyOfRange(payloads[i], 4, payloads[i].length));
+      input[i] = Arrays.copyOfRange(payloads[i], 4, payloads[i].length);
+    }
+    Object[] outcomes;
+    try {
+      outcomes = pool.outcomesAsync(ForwardedBatch.INSTANCE, input, 1).get();
+    } catch (ExecutionException e) { // not an item's failure: the pool itself (terminated)
+      outcomes = new Object[payloads.length];
+      Arrays.fill(outcomes, new Failure(e));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      outcomes = new Object[payloads.length];
+      Arrays.fill(outcomes, new Failure(new PoolTerminatedException("the agent " + agentAddress + " is stopping")));
     }
     byte[][] out = new byte[payloads.length][];
     for (int i = 0; i < payloads.length; i++) {
-      In head = new In(payloads[i], 0, Math.min(payloads[i].length, 12));
-      int items = head.readInt();
-      long batchId = head.readLong();
-      try {
-        out[i] = (byte[]) pending[i].get();
-      } catch (ExecutionException e) {
-        out[i] = failed(batchId, items, named(unwrap(e)));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        out[i] = failed(batchId, items, new io.procpool.PoolTerminatedException("the agent " + agentAddress + " is stopping"));
-      }
+      out[i] = body(payloads[i], outcomes[i]);
     }
     return out;
+  }
+
+  /** The result body of one payload from its local outcome: the worker's body, or a body that fails every item. */
+  private byte[] body(byte[] payload, Object outcome) throws IOException {
+    if (!(outcome instanceof Failure)) {
+      return (byte[]) outcome;
+    }
+    In head = new In(payload, 0, Math.min(payload.length, 12));
+    int items = head.readInt();
+    long batchId = head.readLong();
+    return failed(batchId, items, named(unwrap(((Failure) outcome).cause())));
   }
 
   private byte[] failed(long batchId, int items, Throwable cause) {

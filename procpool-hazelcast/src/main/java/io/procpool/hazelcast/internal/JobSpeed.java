@@ -33,8 +33,20 @@ final class JobSpeed {
     return answers >= 2 && nanosPerBatch < SHORT_NANOS;
   }
 
-  /** Batches an agent may hold per worker for this job: 2 (one running, one on its way), 64 once they are short. */
+  /** Work an agent may hold per worker for a short job: enough to cover a few Hazelcast round trips. */
+  static final long AHEAD_NANOS = 8_000_000L;
+  /** Most batches an agent may hold per worker. */
+  static final int MAX_PER_WORKER = 512;
+
+  /**
+   * Batches an agent may hold per worker for this job: 2 (one running, one on its way) until its
+   * batches are known to be short, then as many as make {@link #AHEAD_NANOS} of work (at least 2, at most {@value #MAX_PER_WORKER}).
+   */
   int perWorker() {
-    return isShort() ? 64 : 2;
+    if (!isShort()) {
+      return 2;
+    }
+    double per = Math.max(nanosPerBatch, 1);
+    return (int) Math.max(2, Math.min(MAX_PER_WORKER, AHEAD_NANOS / per));
   }
 }
