@@ -3,6 +3,7 @@ package io.procpool;
 import io.procpool.internal.AbstractPool;
 import io.procpool.internal.Require;
 import io.procpool.internal.process.ProcessBackend;
+import io.procpool.internal.process.StartupCacheDirectory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -56,7 +57,7 @@ public final class ProcessPool extends AbstractPool {
                 b.classpath,
                 b.startTimeout,
                 b.outputHandler,
-                b.startupCache,
+                b.startupCacheChosen ? b.startupCache : StartupCacheDirectory.fromEnvironment(),
                 b.serialFilter));
     return new ProcessPool(b, backend);
   }
@@ -117,6 +118,7 @@ public final class ProcessPool extends AbstractPool {
     private Duration startTimeout = Duration.ofSeconds(60);
     private WorkerOutputHandler outputHandler;
     private java.nio.file.Path startupCache;
+    private boolean startupCacheChosen;
 
     private Builder() {}
 
@@ -248,22 +250,31 @@ public final class ProcessPool extends AbstractPool {
     }
 
     /**
-     * Keeps a class-data archive of the workers' start-up in {@code directory} and starts workers
-     * from it (HotSpot's dynamic AppCDS), which cuts a worker's start-up by about a quarter (see
-     * BENCHMARKS.md, S1). The first pool with a given java, class path (names, sizes and dates of its
-     * jars) and JVM options records the archive: one of its workers writes it when it exits on
-     * {@code close()} (which then takes a few hundred milliseconds longer, once); later pools use it.
-     * A changed class path or JDK makes a new archive; an unusable one is ignored. Recording needs a
-     * class path of jars only (HotSpot cannot archive from directories); otherwise, or when the JVM
-     * options already choose a CDS or AOT archive, the pool starts as without this setting.
-     * Off by default: it writes files to {@code directory}.
+     * Sets where the class-data archive of the workers' start-up is kept, or turns it off with
+     * {@code null}. Workers start from the archive (HotSpot's dynamic AppCDS), which cuts a worker's
+     * start-up by about a quarter (see BENCHMARKS.md, S1).
      *
-     * @param directory where archives are kept; created if missing
+     * <p>On by default, in a per-user directory: {@code $XDG_CACHE_HOME/procpool}, else {@code
+     * ~/.cache/procpool} ({@code %LOCALAPPDATA%\procpool} on Windows). The system property {@code
+     * procpool.startupCache} or the environment variable {@code PROCPOOL_STARTUP_CACHE} names another
+     * directory, or {@code off}; this setting wins over both.
+     *
+     * <p>The first pool with a given java, class path (names, sizes and dates of its jars) and JVM
+     * options records the archive: one of its workers writes it when it exits on {@code close()}
+     * (which then takes a few hundred milliseconds longer, once); later pools use it. Recordings are
+     * written to a temporary file and moved into place atomically, so programs that start at once are
+     * safe. A changed class path or JDK makes a new archive; an unusable one is ignored; a directory
+     * keeps at most 8 archives and 1 GiB, the least recently used go first. Recording needs a class
+     * path of jars only (HotSpot cannot archive from directories); otherwise, or when the JVM options
+     * already choose a CDS or AOT archive, or when the directory cannot be written, the pool starts as
+     * without a cache.
+     *
+     * @param directory where archives are kept (created if missing), or null for no cache
      * @return this builder
-     * @throws NullPointerException if {@code directory} is null
      */
     public Builder startupCache(java.nio.file.Path directory) {
-      this.startupCache = Require.notNull(directory, "directory");
+      this.startupCache = directory;
+      this.startupCacheChosen = true;
       return this;
     }
 
@@ -300,6 +311,7 @@ public final class ProcessPool extends AbstractPool {
       copy.startTimeout = startTimeout;
       copy.outputHandler = outputHandler;
       copy.startupCache = startupCache;
+      copy.startupCacheChosen = startupCacheChosen;
       return create(copy);
     }
   }

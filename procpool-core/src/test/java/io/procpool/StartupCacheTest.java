@@ -10,7 +10,9 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
@@ -52,6 +54,40 @@ class StartupCacheTest {
     String second = Processes.runToEnd(cmd);
     assertThat(second).contains("result [1, 4, 9]", "from archive true").doesNotContain("warning");
     assertThat(archives(cache)).isEqualTo(archives);
+  }
+
+  @Test
+  void onByDefaultInTheUsersCacheDirectory(@TempDir Path dir) throws Exception {
+    String cp = jarsOnlyClassPath(dir);
+    Path xdg = dir.resolve("xdg");
+    Map<String, String> env = new HashMap<>();
+    env.put("XDG_CACHE_HOME", xdg.toString());
+    env.put("PROCPOOL_STARTUP_CACHE", null);
+    List<String> cmd = List.of(Processes.java(), "-cp", cp, "io.procpool.testing.StartupCacheMain", "default");
+
+    assertThat(Processes.runToEnd(cmd, env)).contains("result [1, 4, 9]", "from archive false");
+    assertThat(archives(xdg.resolve("procpool"))).singleElement()
+        .satisfies(a -> assertThat(a.getFileName().toString()).startsWith("procpool-").endsWith(".jsa"));
+    assertThat(Processes.runToEnd(cmd, env)).contains("result [1, 4, 9]", "from archive true");
+  }
+
+  @Test
+  void theEnvironmentOrTheBuilderTurnsItOff(@TempDir Path dir) throws Exception {
+    String cp = jarsOnlyClassPath(dir);
+    Path xdg = dir.resolve("xdg");
+    Map<String, String> off = new HashMap<>();
+    off.put("XDG_CACHE_HOME", xdg.toString());
+    off.put("PROCPOOL_STARTUP_CACHE", "off");
+    String main = "io.procpool.testing.StartupCacheMain";
+    assertThat(Processes.runToEnd(List.of(Processes.java(), "-cp", cp, main, "default"), off))
+        .contains("result [1, 4, 9]", "from archive false");
+    assertThat(xdg).doesNotExist();
+
+    Map<String, String> on = new HashMap<>(off);
+    on.put("PROCPOOL_STARTUP_CACHE", null);
+    assertThat(Processes.runToEnd(List.of(Processes.java(), "-cp", cp, main, "none"), on))
+        .contains("result [1, 4, 9]", "from archive false");
+    assertThat(xdg).doesNotExist();
   }
 
   @Test

@@ -30,7 +30,7 @@ final class ClusterAgents implements AutoCloseable {
   private final String clusterName;
   private final Path dir;
   private final Path secretFile;
-  private final byte[] secret = new byte[32];
+  private final byte[] secret;
   private final List<String> agentJvmOptions;
   private final List<AgentJvm> agents = new CopyOnWriteArrayList<>();
   private final List<Long> everyPid = new ArrayList<>();
@@ -60,7 +60,12 @@ final class ClusterAgents implements AutoCloseable {
     this.agentJvmOptions = List.copyOf(agentJvmOptions);
     this.dir = Files.createTempDirectory("procpool-bench-cluster-");
     this.secretFile = dir.resolve("secret");
-    new SecureRandom().nextBytes(secret);
+    byte[] random = new byte[32];
+    new SecureRandom().nextBytes(random);
+    // a text secret, as the docs say: raw random bytes that happen to end in '\n' or '\r' would
+    // lose them when the agent reads the file (Secrets.read strips a final line break), and the
+    // agents would refuse the driver (seen once in 12 benchmark clusters)
+    this.secret = java.util.Base64.getEncoder().encode(random);
     Files.write(secretFile, secret);
   }
 

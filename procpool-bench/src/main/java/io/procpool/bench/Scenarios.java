@@ -174,14 +174,14 @@ final class Scenarios {
 
   void s1() throws Exception {
     int nRep = a.reps(5);
-    List<String> variants = new ArrayList<>(List.of("all_workers_checked_in", "n_trivial_tasks", STARTUP_CACHE));
+    List<String> variants = new ArrayList<>(List.of("all_workers_checked_in", "n_trivial_tasks", STARTUP_CACHE, NO_CACHE));
     if (a.s1TaskBarrier) {
       variants.add("task_barrier_probe");
     }
     for (String impl : a.impls) {
       for (int procs : a.procsFor("S1")) {
         for (String variant : variants) {
-          if (variant.equals(STARTUP_CACHE) && !impl.equals(Args.PROCESS)) {
+          if ((variant.equals(STARTUP_CACHE) || variant.equals(NO_CACHE)) && !impl.equals(Args.PROCESS)) {
             continue;
           }
           Once<double[]> once = () -> s1Once(impl, procs, variant);
@@ -218,7 +218,9 @@ final class Scenarios {
           if (variant.equals(STARTUP_CACHE)) {
             rec.put("note", "n_trivial_tasks with ProcessPool.builder().startupCache(a fresh temporary directory): "
                 + "the warm-up run records the workers' class-data archive (its close is slower, once), the timed "
-                + "runs start from it; opt-in, not a default");
+                + "runs start from it; the default does the same in the user's cache directory");
+          } else if (variant.equals(NO_CACHE)) {
+            rec.put("note", "n_trivial_tasks with ProcessPool.builder().startupCache(null): no class-data archive");
           }
           emit(rec);
         }
@@ -229,6 +231,8 @@ final class Scenarios {
   static final int S1_PROBE_TIMEOUT_MS = 3_000;
   /** The S1 variant with {@code startupCache}: n trivial tasks, workers started from an archive. */
   static final String STARTUP_CACHE = "n_trivial_tasks_startup_cache";
+  /** The S1 variant without a startup cache (it is on by default). */
+  static final String NO_CACHE = "n_trivial_tasks_no_startup_cache";
   private static java.nio.file.Path startupCacheDir;
 
   private static synchronized java.nio.file.Path startupCacheDir() throws java.io.IOException {
@@ -266,6 +270,8 @@ final class Scenarios {
             : ThreadPool.builder().processes(procs).initializer(new Work.BarrierInit(ticket)).build();
       } else if (variant.equals(STARTUP_CACHE)) {
         pool = ProcessPool.builder().processes(procs).startupCache(startupCacheDir()).build();
+      } else if (variant.equals(NO_CACHE)) {
+        pool = ProcessPool.builder().processes(procs).startupCache(null).build();
       } else {
         pool = newPool(impl, procs);
       }

@@ -99,8 +99,9 @@ public final class RunCommand implements Callable<Integer> {
   List<String> jvmOptions = new ArrayList<>();
 
   @Option(names = "--startup-cache", paramLabel = "DIR",
-      description = "Start the workers from a class-data archive kept in DIR: the first run records it, "
-          + "later runs start workers about a quarter faster (needs a class path of jars).")
+      description = "Keep the workers' class-data archive in DIR instead of the user cache directory (on by "
+          + "default; PROCPOOL_STARTUP_CACHE=off turns it off): the first run records it, later runs start "
+          + "workers about a quarter faster (needs a class path of jars).")
   Path startupCache;
 
   @Option(names = "--unordered", description = "Write results as they complete, not in input order.")

@@ -49,7 +49,23 @@ public final class Processes {
    * stdout and stderr together.
    */
   public static String runToEnd(List<String> cmd) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    return runToEnd(cmd, java.util.Map.of());
+  }
+
+  /**
+   * As {@link #runToEnd(List)}, with these changes to the environment (a null value removes the
+   * variable).
+   */
+  public static String runToEnd(List<String> cmd, java.util.Map<String, String> env) throws IOException, InterruptedException {
+    ProcessBuilder b = new ProcessBuilder(cmd).redirectErrorStream(true);
+    env.forEach((k, v) -> {
+      if (v == null) {
+        b.environment().remove(k);
+      } else {
+        b.environment().put(k, v);
+      }
+    });
+    Process p = b.start();
     String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
       p.destroyForcibly();

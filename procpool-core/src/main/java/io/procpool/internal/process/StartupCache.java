@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * does not, the pool's first worker records it at exit ({@code -XX:ArchiveClassesAtExit}) into a
  * temporary file that {@link #recorded} moves into place if the worker exited normally, so that
  * no pool ever maps a half-written archive. CDS logging is switched off in the workers: a stale or
- * unusable archive is ignored silently, as HotSpot does without {@code -Xshare:on}. Thread-safe.
+ * unusable archive is ignored silently, as HotSpot does without {@code -Xshare:on}. A used archive
+ * is touched and a new one prunes the directory ({@link StartupCacheDirectory}). Thread-safe.
  */
 final class StartupCache {
   private static final Logger LOG = LoggerFactory.getLogger(StartupCache.class);
@@ -79,6 +80,7 @@ final class StartupCache {
       Path archive = dir.resolve("procpool-" + key + ".jsa").toAbsolutePath();
       List<String> quiet = List.of("-Xlog:cds*=off");
       if (Files.isRegularFile(archive)) {
+        StartupCacheDirectory.touch(archive); // used: pruning keeps it
         List<String> opts = new ArrayList<>(quiet);
         opts.add("-XX:SharedArchiveFile=" + archive);
         return new StartupCache(opts, null, archive, null);
@@ -113,6 +115,7 @@ final class StartupCache {
       if (exitCode == 0 && Files.isRegularFile(recording) && Files.size(recording) > 0) {
         Files.move(recording, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         LOG.debug("startupCache: recorded {}", archive);
+        StartupCacheDirectory.prune(archive.getParent(), StartupCacheDirectory.KEEP, StartupCacheDirectory.MAX_MIB << 20);
       } else {
         Files.deleteIfExists(recording);
       }
