@@ -13,7 +13,7 @@ import java.util.List;
  * ({@code meta} first, {@code meta_end} last; progress on stderr). With {@code --jmh} as the first
  * argument it runs the JMH microbenchmarks instead (all further arguments go to JMH); with
  * {@code --scale}, the scale curves ({@link Scale}); with {@code --cluster}, the cluster benchmark
- * ({@link ClusterBench}).
+ * ({@link ClusterBench}); with {@code --cold}, the cold column ({@link Cold}).
  */
 public final class BenchMain {
   private BenchMain() {}
@@ -30,6 +30,14 @@ public final class BenchMain {
       int errors = ClusterBench.run(java.util.Arrays.copyOfRange(argv, 1, argv.length), out);
       out.flush();
       System.exit(errors != 0 ? 1 : 0); // the Hazelcast client's threads are daemons, but do not wait for them
+    }
+    if (argv.length > 0 && argv[0].equals("--cold")) {
+      int errors = Cold.run(java.util.Arrays.copyOfRange(argv, 1, argv.length), out);
+      out.flush();
+      if (errors != 0) {
+        System.exit(1);
+      }
+      return;
     }
     if (argv.length > 0 && argv[0].equals("--scale")) {
       int errors = Scale.run(java.util.Arrays.copyOfRange(argv, 1, argv.length), out);
