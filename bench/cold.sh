@@ -34,7 +34,12 @@ for i in $(seq 1 "$RUNS"); do
     "$JAVA25" -jar "$JAR" --cold "${EXTRA[@]}" >"$OUT/java25-$i.jsonl" 2>>"$OUT/log"
   fi
 done
-printf '{"started": "%s", "kind": "cold", "runs": %s, "git": "%s", "java": "%s", "java25": "%s"}\n' \
-  "$(basename "$OUT")" "$RUNS" "$(cd "$REPO" && git rev-parse --short HEAD)" \
-  "$("$JAVA" -version 2>&1 | head -1)" "$([ -x "$JAVA25" ] && "$JAVA25" -version 2>&1 | head -1)" >"$OUT/run.json"
+"$PYTHON" - "$OUT" "$RUNS" "$(cd "$REPO" && git rev-parse --short HEAD)" "$("$JAVA" -version 2>&1 | head -1)" \
+  "$([ -x "$JAVA25" ] && "$JAVA25" -version 2>&1 | head -1)" <<'PY'
+import json, os, sys
+out, runs, git, java, java25 = sys.argv[1:6]
+with open(os.path.join(out, "run.json"), "w") as f:
+    json.dump({"started": os.path.basename(out), "kind": "cold", "runs": int(runs), "git": git,
+               "java": java, "java25": java25}, f)
+PY
 "$PYTHON" "$REPO/bench/cold_table.py" "$OUT"

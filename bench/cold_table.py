@@ -38,14 +38,43 @@ def cell(vals):
     return "%s [%s–%s] (%.0f ms)" % (fmt(m), fmt(min(rates)), fmt(max(rates)), ms), m
 
 
-def main():
-    folder = sys.argv[1]
+def latest_cold(root):
+    """The newest <date>/cold-<time>/ folder under root holding a java17-1.jsonl, or None."""
+    found = glob.glob(os.path.join(root, "*", "cold-*", "java17-1.jsonl"))
+    if not found:
+        return None
+    return os.path.dirname(max(found, key=lambda p: (os.path.basename(os.path.dirname(os.path.dirname(p))),
+                                                     os.path.basename(os.path.dirname(p)))))
+
+
+def section(folder):
+    """The "Cold pools" section of BENCHMARKS.md (a list of lines), with bench/cold-notes.md after the table."""
+    out = ["## Cold pools: a fresh pool per call (issue 13's cold column)", "",
+           "Each row on a fresh pool, timed from its creation to the end of `close()` and `join()` (Python: "
+           "`Pool(2)`, one call, `close()`, `join()`; procpool: `ProcessPool.create(2)`, one call, `close()`, "
+           "`join()`, default settings, so the startup cache is on), as most programs use a pool. One untimed "
+           "repetition, then 3 timed ones per run; each figure is the median over the runs of each run's median "
+           "items/s, [min–max] over the runs, (median total ms). The sides run alternately in each run: "
+           "Python fork, JDK 17, Python spawn, JDK 25. Command: `bash bench/cold.sh --runs 3` "
+           "(`bench/python_cold.py`, `java -jar procpool-bench.jar --cold`).", ""]
+    out.extend(table(folder))
+    notes = os.path.join(os.path.dirname(os.path.abspath(__file__)), "cold-notes.md")
+    if os.path.exists(notes):
+        out.append("")
+        with open(notes) as fh:
+            out.extend(fh.read().rstrip("\n").split("\n"))
+    out.append("")
+    return out
+
+
+def table(folder):
+    lines = []
     data = {side: load(folder, side) for side, _ in COLS}
     run = json.load(open(os.path.join(folder, "run.json"))) if os.path.exists(os.path.join(folder, "run.json")) else {}
     variants = list(data["java17"]) or list(data["python-fork"])
-    print("| row (fresh pool: create, one call, close; 2 workers; items/s) | "
+    lines.append("| row (fresh pool: create, one call, close; 2 workers; items/s) | "
           + " | ".join(c for _, c in COLS) + " | JDK 17 / fork | JDK 25 / fork | target ≥ 1× fork |")
-    print("|---" * (len(COLS) + 4) + "|")
+    lines.append("|---" * (len(COLS) + 4) + "|")
     met = 0
     for v in variants:
         n = (data["java17"].get(v) or data["python-fork"].get(v))[0][1]
@@ -59,11 +88,16 @@ def main():
         r25 = meds["java25"] / fork if fork and meds["java25"] else None
         ok = r17 is not None and r17 >= 1 and (r25 is None or r25 >= 1)
         met += ok
-        print("| %s, %s items | %s | %s | %s | %s |" % (v, "{:,}".format(n), " | ".join(cells),
+        lines.append("| %s, %s items | %s | %s | %s | %s |" % (v, "{:,}".format(n), " | ".join(cells),
               "%.2f×" % r17 if r17 else "–", "%.2f×" % r25 if r25 else "–", "yes" if ok else "no"))
-    print()
-    print("Targets met: %d of %d. Results: `%s`; git %s; %s; %s." % (met, len(variants), os.path.relpath(folder),
-          run.get("git", "?"), run.get("java", "?"), run.get("java25", "?")))
+    lines.append("")
+    lines.append("Targets met: %d of %d. Results: `%s`; git %s; %s; %s." % (met, len(variants), os.path.relpath(folder),
+                 run.get("git", "?"), run.get("java", "?"), run.get("java25", "?")))
+    return lines
+
+
+def main():
+    print("\n".join(section(sys.argv[1])))
 
 
 if __name__ == "__main__":

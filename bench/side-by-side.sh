@@ -9,6 +9,7 @@
 #   bash bench/side-by-side.sh --scale                  # procpool's scale curves only (~1-2 min)
 #   bash bench/side-by-side.sh --workers                # S2 on 1-16 workers, both sides (~10 min)
 #   bash bench/side-by-side.sh --cluster --runs 3       # ClusterPool vs ProcessPool (~4 min a run)
+#   bash bench/cold.sh --runs 3                        # the cold column: a fresh pool per call (~5 min a run)
 #
 # Options:
 #   --quick                 small sizes on both sides (passed through)

@@ -26,6 +26,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import scale_table  # noqa: E402  (bench/scale_table.py: the Scale section)
 import cluster_table  # noqa: E402  (bench/cluster_table.py: the Cluster section)
+import cold_table  # noqa: E402  (bench/cold_table.py: the Cold pools section)
 
 HIGHER_IS_BETTER = {"tasks_per_s", "MiB_per_s", "speedup_vs_serial"}
 PY_POOL = "mp.Pool"
@@ -535,6 +536,8 @@ def main():
     ap.add_argument("--cluster", metavar="FOLDER", help="add the Cluster section of a --cluster run folder "
                     "(cluster-N.jsonl; with --latest: the newest <date>/cluster-<time>/ unless --no-cluster)")
     ap.add_argument("--no-cluster", action="store_true")
+    ap.add_argument("--no-cold", action="store_true", help="without the Cold pools section (with --latest: the "
+                    "newest <date>/cold-<time>/ of bench/cold.sh)")
     a = ap.parse_args()
     folders = list(a.folders)
     if a.latest:
@@ -567,6 +570,9 @@ def main():
     scale = a.scale or (scale_table.latest_scale(a.latest) if a.latest and not a.no_scale else None)
     if scale:
         lines.extend(scale_table.section(scale))
+    cold = cold_table.latest_cold(a.latest) if a.latest and not a.no_cold else None
+    if cold:
+        lines.extend(cold_table.section(cold))
     cluster = a.cluster or (cluster_table.latest_cluster(a.latest) if a.latest and not a.no_cluster else None)
     if cluster:
         lines.extend(cluster_table.section(cluster))
