@@ -31,11 +31,7 @@ PP = "ProcessPool"
 
 def latest_cluster(root):
     """The newest <date>/cluster-<time>/ folder under root holding a cluster-1.jsonl, or None."""
-    found = glob.glob(os.path.join(root, "*", "cluster-*", "cluster-1.jsonl"))
-    if not found:
-        return None
-    return os.path.dirname(max(found, key=lambda p: (os.path.basename(os.path.dirname(os.path.dirname(p))),
-                                                     os.path.basename(os.path.dirname(p)))))
+    return scale_table.newest_folder(root, "cluster-*", "cluster-1.jsonl")
 
 
 def load_runs(folder):

@@ -11,6 +11,9 @@ import os
 import statistics
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import scale_table  # noqa: E402  (newest_folder)
+
 COLS = [("python-fork", "Python Pool, fork"), ("python-spawn", "Python Pool, spawn"),
         ("java17", "ProcessPool, JDK 17"), ("java25", "ProcessPool, JDK 25")]
 
@@ -40,11 +43,7 @@ def cell(vals):
 
 def latest_cold(root):
     """The newest <date>/cold-<time>/ folder under root holding a java17-1.jsonl, or None."""
-    found = glob.glob(os.path.join(root, "*", "cold-*", "java17-1.jsonl"))
-    if not found:
-        return None
-    return os.path.dirname(max(found, key=lambda p: (os.path.basename(os.path.dirname(os.path.dirname(p))),
-                                                     os.path.basename(os.path.dirname(p)))))
+    return scale_table.newest_folder(root, "cold-*", "java17-1.jsonl")
 
 
 def section(folder):

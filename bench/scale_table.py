@@ -35,13 +35,18 @@ def load(path):
     return rows
 
 
-def latest_scale(root):
-    """The newest folder under root/<date>/ holding a scale.jsonl, or None."""
-    files = glob.glob(os.path.join(root, "*", "*", "scale.jsonl"))
+def newest_folder(root, folder_glob, marker):
+    """The newest root/<date>/<folder_glob> folder (by date, then name) holding the file marker, or None."""
+    files = glob.glob(os.path.join(root, "*", folder_glob, marker))
     if not files:
         return None
     return os.path.dirname(max(files, key=lambda p: (os.path.basename(os.path.dirname(os.path.dirname(p))),
                                                       os.path.basename(os.path.dirname(p)))))
+
+
+def latest_scale(root):
+    """The newest folder under root/<date>/ holding a scale.jsonl, or None."""
+    return newest_folder(root, "*", "scale.jsonl")
 
 
 def num(x, unit=""):
