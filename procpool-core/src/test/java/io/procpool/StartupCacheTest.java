@@ -60,9 +60,7 @@ class StartupCacheTest {
   void onByDefaultInTheUsersCacheDirectory(@TempDir Path dir) throws Exception {
     String cp = jarsOnlyClassPath(dir);
     Path xdg = dir.resolve("xdg");
-    Map<String, String> env = new HashMap<>();
-    env.put("XDG_CACHE_HOME", xdg.toString());
-    env.put("PROCPOOL_STARTUP_CACHE", null);
+    Map<String, String> env = env(xdg, null);
     List<String> cmd = List.of(Processes.java(), "-cp", cp, "io.procpool.testing.StartupCacheMain", "default");
 
     assertThat(Processes.runToEnd(cmd, env)).contains("result [1, 4, 9]", "from archive false");
@@ -75,16 +73,13 @@ class StartupCacheTest {
   void theEnvironmentOrTheBuilderTurnsItOff(@TempDir Path dir) throws Exception {
     String cp = jarsOnlyClassPath(dir);
     Path xdg = dir.resolve("xdg");
-    Map<String, String> off = new HashMap<>();
-    off.put("XDG_CACHE_HOME", xdg.toString());
-    off.put("PROCPOOL_STARTUP_CACHE", "off");
+    Map<String, String> off = env(xdg, "off");
     String main = "io.procpool.testing.StartupCacheMain";
     assertThat(Processes.runToEnd(List.of(Processes.java(), "-cp", cp, main, "default"), off))
         .contains("result [1, 4, 9]", "from archive false");
     assertThat(xdg).doesNotExist();
 
-    Map<String, String> on = new HashMap<>(off);
-    on.put("PROCPOOL_STARTUP_CACHE", null);
+    Map<String, String> on = env(xdg, null);
     assertThat(Processes.runToEnd(List.of(Processes.java(), "-cp", cp, main, "none"), on))
         .contains("result [1, 4, 9]", "from archive false");
     assertThat(xdg).doesNotExist();
@@ -97,6 +92,14 @@ class StartupCacheTest {
           java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()));
       assertThat(args).contains("-Xshare:off").doesNotContain("SharedArchiveFile", "ArchiveClassesAtExit");
     }
+  }
+
+  /** A child's environment: its XDG cache directory, and PROCPOOL_STARTUP_CACHE set to {@code cache} (null: unset). */
+  private static Map<String, String> env(Path xdg, String cache) {
+    Map<String, String> env = new HashMap<>();
+    env.put("XDG_CACHE_HOME", xdg.toString());
+    env.put("PROCPOOL_STARTUP_CACHE", cache);
+    return env;
   }
 
   private static List<Path> archives(Path cache) throws IOException {

@@ -25,6 +25,8 @@ final class Cold {
     void run(ProcessPool p, List<Long> items) throws Exception;
   }
 
+  private record Row(String variant, int items, Call call) {}
+
   static int run(String[] argv, PrintStream out) {
     int repeats = 3;
     int procs = 2;
@@ -42,12 +44,12 @@ final class Cold {
     int scale = quick ? 100 : 1;
     JsonLines.print(out, JsonLines.obj().put("scenario", "meta").put("impl", "procpool").put("mode", "cold")
         .put("java_version", System.getProperty("java.version")).put("cpus", Runtime.getRuntime().availableProcessors()));
-    Object[][] rows = {
-        {"S2_map_default_chunksize", 1_000_000 / scale, (Call) (p, xs) -> check(p.map(Work::square, xs), xs)},
-        {"S2_map_chunksize_1", 100_000 / scale, (Call) (p, xs) -> check(p.map(Work::square, xs, 1), xs)},
-        {"S3_imap_chunksize_1", 100_000 / scale, (Call) (p, xs) -> drain(p.imap(Work::square, xs, 1), xs)},
-        {"S3_imap_chunksize_100", 100_000 / scale, (Call) (p, xs) -> drain(p.imap(Work::square, xs, 100), xs)},
-        {"S5_apply_async", 100_000 / scale, (Call) (p, xs) -> {
+    List<Row> rows = List.of(
+        new Row("S2_map_default_chunksize", 1_000_000 / scale, (p, xs) -> check(p.map(Work::square, xs), xs)),
+        new Row("S2_map_chunksize_1", 100_000 / scale, (p, xs) -> check(p.map(Work::square, xs, 1), xs)),
+        new Row("S3_imap_chunksize_1", 100_000 / scale, (p, xs) -> drain(p.imap(Work::square, xs, 1), xs)),
+        new Row("S3_imap_chunksize_100", 100_000 / scale, (p, xs) -> drain(p.imap(Work::square, xs, 100), xs)),
+        new Row("S5_apply_async", 100_000 / scale, (p, xs) -> {
           List<AsyncResult<Long>> rs = new ArrayList<>(xs.size());
           for (Long x : xs) {
             rs.add(p.applyAsync(Work::square, x));
@@ -55,13 +57,12 @@ final class Cold {
           for (int i = 0; i < rs.size(); i++) {
             Scenarios.check(rs.get(i).get() == (long) i * i, "applyAsync " + i);
           }
-        }},
-    };
+        }));
     int failed = 0;
-    for (Object[] row : rows) {
-      String variant = (String) row[0];
-      List<Long> items = Scenarios.range((Integer) row[1]);
-      Call call = (Call) row[2];
+    for (Row row : rows) {
+      String variant = row.variant();
+      List<Long> items = Scenarios.range(row.items());
+      Call call = row.call();
       try {
         double[] rates = new double[repeats];
         double[] ms = new double[repeats];

@@ -274,7 +274,8 @@ public abstract class AbstractPool implements Pool {
    * outcome: an array, in input order, of each result or a {@link Failure} (a task that threw, or
    * whose worker died or timed out), so that one item's failure loses no other item's result. For
    * backends that relay other pools' batches (a cluster agent runs a driver's bundle of batches as
-   * one job). No callbacks. Thread-safe.
+   * one job). No callbacks. The array is used as it is (batches slice it): do not change it
+   * until the result is complete. Thread-safe.
    *
    * @throws IllegalArgumentException if {@code chunksize < 1}
    * @throws IllegalStateException if the pool was closed or terminated
@@ -288,7 +289,7 @@ public abstract class AbstractPool implements Pool {
     AsyncResultImpl<Object> result = new AsyncResultImpl<>("outcomesAsync", null, null, callbacks, spinWorthwhile);
     MapJob job = new MapJob(jobIds.incrementAndGet(), "outcomesAsync", fn, input.length, MapJob.Shape.OUTCOMES, result);
     if (input.length > 0) {
-      prepareAndSubmit(job, input.clone(), chunksize);
+      prepareAndSubmit(job, input, chunksize);
     }
     return (AsyncResult) result;
   }

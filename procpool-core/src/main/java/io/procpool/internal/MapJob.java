@@ -13,11 +13,6 @@ import java.util.List;
  * or, for a relay ({@link Shape#OUTCOMES}), with every item's own outcome.
  */
 final class MapJob extends Job {
-  private final Object[] results;
-  private final AsyncResultImpl<Object> result;
-  private final boolean single;
-  private final boolean outcomes;
-
   /** What the job's result is. */
   enum Shape {
     /** {@code apply}: the one item's result, or its failure. */
@@ -27,18 +22,21 @@ final class MapJob extends Job {
     /** An {@code Object[]} of every item's result or {@link Failure}, in order; never fails by an item. */
     OUTCOMES
   }
+
+  private final Object[] results;
+  private final AsyncResultImpl<Object> result;
+  private final Shape shape;
   private int remaining;
 
   MapJob(long id, String operation, SerializableFunction<Object, Object> fn, int size, Shape shape, AsyncResultImpl<Object> result) {
     super(id, operation, fn);
     this.results = new Object[size];
     this.remaining = size;
-    this.single = shape == Shape.SINGLE;
-    this.outcomes = shape == Shape.OUTCOMES;
+    this.shape = shape;
     this.result = result;
     result.onCancel(this::abandon);
     if (size == 0) {
-      result.succeed(outcomes ? new Object[0] : new ArrayList<>());
+      result.succeed(shape == Shape.OUTCOMES ? new Object[0] : new ArrayList<>());
     }
   }
 
@@ -49,7 +47,7 @@ final class MapJob extends Job {
 
   @Override
   void onBatch(Batch batch, Object[] values) {
-    if (single) { // apply / applyAsync: one item, one batch, completed once (Batch guarantees it)
+    if (shape == Shape.SINGLE) { // apply / applyAsync: one item, one batch, completed once (Batch guarantees it)
       Object v = values[0];
       if (v instanceof Failure) {
         result.fail(-1, ((Failure) v).cause());
@@ -69,8 +67,9 @@ final class MapJob extends Job {
     }
   }
 
+  /** The last batch of a {@code LIST} or {@code OUTCOMES} job has ended (a {@code SINGLE} one completes in {@link #onBatch}). */
   private void finish() {
-    if (outcomes) {
+    if (shape == Shape.OUTCOMES) {
       result.succeed(results); // every slot written once under the monitor; nothing touches it after
       return;
     }
@@ -78,17 +77,13 @@ final class MapJob extends Job {
       if (results[i] instanceof Failure) {
         Throwable cause = ((Failure) results[i]).cause();
         Arrays.fill(results, null);
-        result.fail(single ? -1 : i, cause);
+        result.fail(i, cause);
         return;
       }
     }
-    if (single) {
-      result.succeed(results[0]);
-    } else {
-      List<Object> list = new ArrayList<>(results.length);
-      java.util.Collections.addAll(list, results); // one copy (new ArrayList<>(Arrays.asList(..)) makes two)
-      Arrays.fill(results, null);
-      result.succeed(list);
-    }
+    List<Object> list = new ArrayList<>(results.length);
+    java.util.Collections.addAll(list, results); // one copy (new ArrayList<>(Arrays.asList(..)) makes two)
+    Arrays.fill(results, null);
+    result.succeed(list);
   }
 }

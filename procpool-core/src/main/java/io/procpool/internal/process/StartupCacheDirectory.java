@@ -3,6 +3,7 @@ package io.procpool.internal.process;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -53,7 +54,7 @@ public final class StartupCacheDirectory {
    * @param osName the operating system's name
    */
   static Path resolve(String property, Map<String, String> env, String userHome, String osName) {
-    String chosen = blankToNull(property) != null ? property.trim() : blankToNull(env.get(ENV));
+    String chosen = blankToNull(property) != null ? property : blankToNull(env.get(ENV));
     if (chosen != null) {
       String c = chosen.trim();
       switch (c.toLowerCase(Locale.ROOT)) {
@@ -91,7 +92,7 @@ public final class StartupCacheDirectory {
    * @return how many files were deleted
    */
   static int prune(Path dir, int keep, long maxBytes) {
-    List<Path> archives = new ArrayList<>();
+    List<Archive> archives = new ArrayList<>();
     int deleted = 0;
     long now = System.currentTimeMillis();
     try (Stream<Path> files = Files.list(dir)) {
@@ -101,32 +102,43 @@ public final class StartupCacheDirectory {
           continue;
         }
         if (name.endsWith(".tmp")) {
-          if (now - modified(p) > STALE_RECORDING.toMillis() && deleteQuietly(p)) {
+          if (now - attributes(p).modified() > STALE_RECORDING.toMillis() && deleteQuietly(p)) {
             deleted++;
           }
         } else if (name.endsWith(".jsa")) {
-          archives.add(p);
+          archives.add(attributes(p));
         }
       }
     } catch (IOException | RuntimeException e) {
       LOG.debug("startupCache: could not list {}: {}", dir, e.toString());
       return deleted;
     }
-    archives.sort(Comparator.comparingLong(StartupCacheDirectory::modified).reversed()); // newest first
+    archives.sort(Comparator.comparingLong(Archive::modified).reversed()); // most recently used first
     long bytes = 0;
     for (int i = 0; i < archives.size(); i++) {
-      Path a = archives.get(i);
-      long size = size(a);
-      if (i >= keep || (i > 0 && bytes + size > maxBytes)) {
-        if (deleteQuietly(a)) {
+      Archive a = archives.get(i);
+      if (i >= keep || (i > 0 && bytes + a.size() > maxBytes)) {
+        if (deleteQuietly(a.path())) {
           deleted++;
-          LOG.debug("startupCache: removed the least recently used archive {}", a);
+          LOG.debug("startupCache: removed the least recently used archive {}", a.path());
         }
       } else {
-        bytes += size;
+        bytes += a.size();
       }
     }
     return deleted;
+  }
+
+  /** A file of the cache with its date and size, read once (0 for what cannot be read). */
+  private record Archive(Path path, long modified, long size) {}
+
+  private static Archive attributes(Path p) {
+    try {
+      BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
+      return new Archive(p, a.lastModifiedTime().toMillis(), a.size());
+    } catch (IOException e) {
+      return new Archive(p, 0, 0);
+    }
   }
 
   /** Marks an archive as used now, so that pruning keeps it. Best effort. */
@@ -135,22 +147,6 @@ public final class StartupCacheDirectory {
       Files.setLastModifiedTime(archive, FileTime.fromMillis(System.currentTimeMillis()));
     } catch (IOException | RuntimeException e) {
       // read-only cache or a race with pruning: the archive is still mapped as it is
-    }
-  }
-
-  private static long modified(Path p) {
-    try {
-      return Files.getLastModifiedTime(p).toMillis();
-    } catch (IOException e) {
-      return 0;
-    }
-  }
-
-  private static long size(Path p) {
-    try {
-      return Files.size(p);
-    } catch (IOException e) {
-      return 0;
     }
   }
 

@@ -20,6 +20,7 @@ import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -155,7 +156,7 @@ final class ClusterDispatch {
     boolean one = bundle.size() == 1;
     AgentCall c = one ? AgentCall.signed(signer, AgentCall.BATCH, driverId, payloads.get(0))
         : AgentCall.signed(signer, AgentCall.BATCHES, driverId, Bundles.join(payloads.toArray(new byte[0][])));
-    java.util.concurrent.Future<byte[]> f;
+    Future<byte[]> f;
     try {
       f = executor.submitToMember(c, l.member);
     } catch (RuntimeException e) {

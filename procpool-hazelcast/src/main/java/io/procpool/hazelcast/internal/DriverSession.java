@@ -66,16 +66,7 @@ final class DriverSession {
    * exception, naming this agent.
    */
   byte[] run(byte[] payload) throws IOException {
-    Object out;
-    try {
-      out = pool.applyAsync(ForwardedBatch.INSTANCE, Arrays.copyOfRange(payload, 4, payload.length)).get();
-    } catch (ExecutionException e) {
-      out = new Failure(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      out = new Failure(new PoolTerminatedException("the agent " + agentAddress + " is stopping"));
-    }
-    return body(payload, out);
+    return runAll(new byte[][] {payload})[0];
   }
 
   /**

@@ -13,6 +13,10 @@ import io.procpool.internal.wire.EncodedFunction;
 final class JobSpeed {
   /** A batch shorter than this is short: the network, not the work, bounds the job. */
   static final long SHORT_NANOS = 1_000_000;
+  /** Work an agent may hold per worker for a short job: enough to cover a few Hazelcast round trips. */
+  static final long AHEAD_NANOS = 8_000_000L;
+  /** Most batches an agent may hold per worker. */
+  static final int MAX_PER_WORKER = 512;
   final EncodedFunction function;
   private volatile double nanosPerBatch = -1;
   private volatile int answers;
@@ -32,11 +36,6 @@ final class JobSpeed {
   boolean isShort() {
     return answers >= 2 && nanosPerBatch < SHORT_NANOS;
   }
-
-  /** Work an agent may hold per worker for a short job: enough to cover a few Hazelcast round trips. */
-  static final long AHEAD_NANOS = 8_000_000L;
-  /** Most batches an agent may hold per worker. */
-  static final int MAX_PER_WORKER = 512;
 
   /**
    * Batches an agent may hold per worker for this job: 2 (one running, one on its way) until its
