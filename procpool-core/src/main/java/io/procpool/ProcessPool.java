@@ -58,7 +58,8 @@ public final class ProcessPool extends AbstractPool {
                 b.startTimeout,
                 b.outputHandler,
                 b.startupCacheChosen ? b.startupCache : StartupCacheDirectory.fromEnvironment(),
-                b.serialFilter));
+                b.serialFilter,
+                b.spares));
     return new ProcessPool(b, backend);
   }
 
@@ -103,6 +104,16 @@ public final class ProcessPool extends AbstractPool {
   }
 
   /**
+   * Returns the process ids of the spare workers that are ready to take over (see {@link
+   * Builder#spares(int)}); empty without spares, or while they start.
+   *
+   * @return the spare workers' pids, in no particular order
+   */
+  public List<Long> sparePids() {
+    return backend.sparePids();
+  }
+
+  /**
    * Configures a {@link ProcessPool}: the settings of {@link PoolBuilder} and those of worker JVMs.
    * Not thread-safe; {@link #build()} copies the settings, so a builder may build several pools.
    */
@@ -119,8 +130,31 @@ public final class ProcessPool extends AbstractPool {
     private WorkerOutputHandler outputHandler;
     private java.nio.file.Path startupCache;
     private boolean startupCacheChosen;
+    private int spares;
 
     private Builder() {}
+
+    /**
+     * Keeps {@code spares} extra worker JVMs started and initialised (the initializer has run) but
+     * idle, so that a worker that crashes, is killed for running past the task timeout, or retires
+     * ({@link #maxTasksPerChild(int)}, {@link #maxMemoryPerChild(long)}) is replaced at once instead
+     * of after a JVM start. A spare that takes over is replaced by a new spare in the background. The
+     * pool still runs at most {@code processes} tasks at a time; spares cost their memory and a
+     * JVM start each. They start after {@link #build()} returns, which does not wait for them; a
+     * spare that fails to start is logged and tried again, and after repeated failures the pool goes
+     * on without spares. Default: 0.
+     *
+     * @param spares how many idle workers to keep ready, at least 0
+     * @return this builder
+     * @throws IllegalArgumentException if {@code spares < 0}
+     */
+    public Builder spares(int spares) {
+      if (spares < 0) {
+        throw new IllegalArgumentException("spares: " + spares + " (expected: >= 0; 0 keeps no spare worker)");
+      }
+      this.spares = spares;
+      return this;
+    }
 
 
     /**
@@ -312,6 +346,7 @@ public final class ProcessPool extends AbstractPool {
       copy.outputHandler = outputHandler;
       copy.startupCache = startupCache;
       copy.startupCacheChosen = startupCacheChosen;
+      copy.spares = spares;
       return create(copy);
     }
   }

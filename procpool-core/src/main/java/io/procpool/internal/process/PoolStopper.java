@@ -41,6 +41,7 @@ final class PoolStopper {
       return;
     }
     List<WorkerHandle> snapshot = workers.attached();
+    snapshot.addAll(workers.spares());
     List<WorkerHandle> starting = workers.connecting();
     // let a worker exit that the supervisor is handling right now finish: it may be launching a
     // replacement, which the flag now stops; then look again at what is starting

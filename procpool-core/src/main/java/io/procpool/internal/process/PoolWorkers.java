@@ -11,13 +11,16 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The workers of one pool and whether it is stopping: ids being launched, workers launched but not
- * connected, workers attached, and the count of replacements that failed to start in a row. Called
+ * connected, workers attached, spares (connected, waiting to take over), and the count of
+ * replacements that failed to start in a row. Called
  * by the thread that starts the pool, the acceptor, the supervisor, the scheduler, the readers
  * (stealing), stop, and the JVM's exit hook. Every method takes this object's monitor (lock order:
  * this before a {@link WorkerHandle}'s monitor) and does no I/O under it.
  */
 final class PoolWorkers {
   private final List<WorkerHandle> attached = new ArrayList<>();
+  /** Spares that have connected and run their initializer's INIT, in the order they connected. */
+  private final List<WorkerHandle> spares = new ArrayList<>();
   private final Map<Integer, WorkerHandle> connecting = new HashMap<>();
   /** Worker ids whose process is being started (not yet in {@code connecting}). */
   private final Set<Integer> launching = new HashSet<>();
@@ -47,10 +50,14 @@ final class PoolWorkers {
     notifyAll();
   }
 
-  /** Worker {@code w}'s process runs; returns false (and does not keep it) if the pool began to stop meanwhile. */
-  synchronized boolean launched(WorkerHandle w) {
+  /**
+   * Worker {@code w}'s process runs ({@code spare}: launched as a spare); returns false (and does
+   * not keep it) if the pool began to stop meanwhile.
+   */
+  synchronized boolean launched(WorkerHandle w, boolean spare) {
     boolean stopping = killed || shuttingDown;
     if (!stopping) {
+      w.spare = spare;
       connecting.put(w.id, w);
     }
     launching.remove(w.id);
@@ -80,18 +87,113 @@ final class PoolWorkers {
     connecting.remove(id);
   }
 
-  /** Attaches a worker that completed its handshake; false if the pool is stopping or the worker died. */
-  synchronized boolean attach(WorkerHandle w) {
-    boolean ok = !killed && !shuttingDown && !w.isDead();
-    if (ok) {
-      attached.add(w);
-    }
-    return ok;
+  /** What a worker is to the pool: one that takes batches, a spare waiting to take over, or neither. */
+  enum Role {
+    WORKER,
+    SPARE,
+    NONE
   }
 
-  /** Detaches a worker that exited; returns whether it was attached. */
-  synchronized boolean detach(WorkerHandle w) {
-    return attached.remove(w);
+  /**
+   * Attaches a worker that completed its handshake, as a worker or (if it was launched as one and
+   * has not been promoted meanwhile) as a spare; {@link Role#NONE} if the pool is stopping or the
+   * worker died.
+   */
+  synchronized Role attach(WorkerHandle w) {
+    if (killed || shuttingDown || w.isDead()) {
+      return Role.NONE;
+    }
+    if (w.spare) {
+      spares.add(w);
+      return Role.SPARE;
+    }
+    attached.add(w);
+    return Role.WORKER;
+  }
+
+  /** Detaches a worker that exited; returns what it was. */
+  synchronized Role detach(WorkerHandle w) {
+    if (attached.remove(w)) {
+      return Role.WORKER;
+    }
+    return spares.remove(w) ? Role.SPARE : Role.NONE;
+  }
+
+  /**
+   * Marks that a replacement is being arranged for worker {@code w}; false if one already was (a
+   * retiring worker is replaced when it says BYE, not again when it exits) or the pool is stopping.
+   */
+  synchronized boolean arrangeReplacement(WorkerHandle w) {
+    if (w.replaced || killed || shuttingDown) {
+      return false;
+    }
+    w.replaced = true;
+    return true;
+  }
+
+  /** What {@link #promoteSpare} found: a spare now in a worker's place, connected or still starting. */
+  static final class Promotion {
+    final WorkerHandle spare;
+    /**
+     * The spare had connected: it is attached now and the caller makes it take batches. Else it
+     * attaches as a worker when it connects (and the caller watches that it does).
+     */
+    final boolean connected;
+
+    private Promotion(WorkerHandle spare, boolean connected) {
+      this.spare = spare;
+      this.connected = connected;
+    }
+  }
+
+  /**
+   * Promotes a spare to a worker in place of one that left: a connected spare if there is one,
+   * else one still starting; null if there is no spare or the pool is stopping.
+   */
+  synchronized Promotion promoteSpare() {
+    if (killed || shuttingDown) {
+      return null;
+    }
+    while (!spares.isEmpty()) {
+      WorkerHandle s = spares.remove(0);
+      if (!s.isDead()) {
+        s.spare = false;
+        attached.add(s);
+        return new Promotion(s, true);
+      }
+    }
+    for (WorkerHandle c : connecting.values()) {
+      if (c.spare) {
+        c.spare = false;
+        return new Promotion(c, false);
+      }
+    }
+    return null;
+  }
+
+  /** Spares connected or starting (not counting those being launched right now). */
+  synchronized int spareCount() {
+    int n = spares.size();
+    for (WorkerHandle c : connecting.values()) {
+      if (c.spare) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** A snapshot of the connected spares. */
+  synchronized List<WorkerHandle> spares() {
+    return new ArrayList<>(spares);
+  }
+
+  /** Process ids of the connected spares. */
+  synchronized List<Long> sparePids() {
+    List<Long> pids = new ArrayList<>(spares.size());
+    for (WorkerHandle w : spares) {
+      pids.add(w.pid);
+    }
+    return pids;
   }
 
   synchronized boolean stopping() {
@@ -108,9 +210,10 @@ final class PoolWorkers {
     return new ArrayList<>(connecting.values());
   }
 
-  /** A snapshot of every worker: attached, then connecting. */
+  /** A snapshot of every worker: attached, spares, then connecting. */
   synchronized List<WorkerHandle> all() {
     List<WorkerHandle> all = new ArrayList<>(attached);
+    all.addAll(spares);
     all.addAll(connecting.values());
     return all;
   }
@@ -165,7 +268,7 @@ final class PoolWorkers {
       return null;
     }
     int failures = ++startFailuresInARow;
-    int live = attached.size() + connecting.size();
+    int live = attached.size() + spares.size() + connecting.size();
     if (live == 0 && failures >= giveUpAfter) {
       broken = e;
     }

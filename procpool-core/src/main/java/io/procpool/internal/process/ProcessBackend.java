@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * connections; per worker, {@link WorkerWriter} ({@code -writer}) sends batches and {@link
  * WorkerReader} ({@code -reader}) completes them, with {@link Stealing}; {@link Timeouts} ({@code
  * <pool>-scheduler}) enforces the task timeout; {@link WorkerExits} ({@code <pool>-supervisor})
- * handles a worker's death with {@link CrashReport} and {@link FailurePolicy}; {@link PoolStopper}
+ * handles a worker's death with {@link CrashReport} and {@link FailurePolicy}, and puts one of the
+ * {@link Spares} or a new worker in its place; {@link PoolStopper}
  * stops them; {@link PoolWorkers} holds the pool's workers, {@link ExitHook} kills them if the JVM
  * exits first.
  */
@@ -56,6 +58,8 @@ public final class ProcessBackend implements Backend {
     final Path startupCache;
     /** The serial filter pattern, or null for the default. */
     final String serialFilter;
+    /** How many idle, initialised workers to keep ready to take over (see {@link Spares}). */
+    final int spares;
 
     public Settings(
         int processes,
@@ -71,7 +75,8 @@ public final class ProcessBackend implements Backend {
         Duration startTimeout,
         io.procpool.WorkerOutputHandler outputHandler,
         Path startupCache,
-        String serialFilter) {
+        String serialFilter,
+        int spares) {
       this.processes = processes;
       this.initializer = initializer;
       this.maxTasksPerChild = maxTasksPerChild;
@@ -86,6 +91,7 @@ public final class ProcessBackend implements Backend {
       this.outputHandler = outputHandler;
       this.startupCache = startupCache;
       this.serialFilter = serialFilter;
+      this.spares = spares;
     }
   }
 
@@ -121,13 +127,15 @@ public final class ProcessBackend implements Backend {
     FailurePolicy policy = new FailurePolicy(settings.retries, dispatcher, stats, poolName);
     Stealing stealing = new Stealing(ctx, workers);
     Timeouts timeouts = new Timeouts(ctx, workers);
-    WorkerReader reader = new WorkerReader(ctx, stealing, timeouts, policy);
+    WorkerExits[] exits = new WorkerExits[1];
+    WorkerReader reader = new WorkerReader(ctx, stealing, timeouts, policy, w -> exits[0].onRetiring(w));
     WorkerWriter writer = new WorkerWriter(ctx, stealing);
     ResultLogFiles logs = new ResultLogFiles(poolName);
-    WorkerServer server = new WorkerServer(ctx, workers, logs, initializer, w -> startThreads(w, reader, writer));
-    WorkerExits[] exits = new WorkerExits[1];
+    Consumer<WorkerHandle> activate = w -> activate(w, writer, dispatcher);
+    WorkerServer server = new WorkerServer(ctx, workers, logs, initializer, w -> startReader(w, reader), activate);
     WorkerLauncher launcher = new WorkerLauncher(ctx, workers, logs, server, w -> exits[0].onExit(w));
-    exits[0] = new WorkerExits(ctx, workers, logs, launcher, reader, timeouts, policy);
+    Spares spares = new Spares(ctx, workers, launcher, activate);
+    exits[0] = new WorkerExits(ctx, workers, logs, launcher, reader, timeouts, policy, spares);
     stopper = new PoolStopper(ctx, workers, server, logs);
     try {
       server.open();
@@ -144,6 +152,7 @@ public final class ProcessBackend implements Backend {
         awaitConnected(w);
       }
       timeouts.start();
+      spares.start();
       LOG.debug("{} started {} worker JVMs", poolName, settings.processes);
     } catch (RuntimeException e) {
       kill();
@@ -154,13 +163,26 @@ public final class ProcessBackend implements Backend {
     }
   }
 
-  /** Starts an attached worker's reader and writer threads (acceptor thread). */
-  private void startThreads(WorkerHandle w, WorkerReader reader, WorkerWriter writer) {
+  /** Starts a connected worker's (or spare's) reader thread (acceptor thread). */
+  private void startReader(WorkerHandle w, WorkerReader reader) {
     w.reader = new Thread(() -> reader.run(w), poolName + "-worker-" + w.id + "-reader");
-    w.writer = new Thread(() -> writer.run(w), poolName + "-worker-" + w.id + "-writer");
     w.reader.setDaemon(true);
-    w.writer.setDaemon(true);
     w.reader.start();
+  }
+
+  /**
+   * Makes an attached worker take batches: marks it idle and starts its writer thread (acceptor
+   * thread for a new worker, supervisor for a spare that takes over).
+   */
+  private void activate(WorkerHandle w, WorkerWriter writer, Dispatcher dispatcher) {
+    synchronized (w) {
+      if (w.dead) {
+        return;
+      }
+      w.idle(true, dispatcher);
+    }
+    w.writer = new Thread(() -> writer.run(w), poolName + "-worker-" + w.id + "-writer");
+    w.writer.setDaemon(true);
     w.writer.start();
   }
 
@@ -235,5 +257,10 @@ public final class ProcessBackend implements Backend {
   /** Process ids of the live workers, for tests and stats. */
   public List<Long> workerPids() {
     return workers.pids();
+  }
+
+  /** Process ids of the spare workers ready to take over. */
+  public List<Long> sparePids() {
+    return workers.sparePids();
   }
 }

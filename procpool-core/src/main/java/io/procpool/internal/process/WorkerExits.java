@@ -16,9 +16,10 @@ import org.slf4j.LoggerFactory;
  * What happens when a worker JVM exits, on the {@code <pool>-supervisor} thread, one exit at a
  * time: read what it sent before it died, take the results it held back ({@link ResultLog}), fail
  * or retry the one batch that was running ({@link FailurePolicy}, with a {@link CrashReport} or a
- * timeout), requeue the batches it never started, count and log the exit, and start a replacement
- * (giving up after repeated start failures). Takes the worker's monitor and {@link PoolWorkers}'
- * in turn, never during I/O, process calls or while completing batches.
+ * timeout), requeue the batches it never started, count and log the exit, and put a spare or a new
+ * worker in its place (giving up after repeated start failures); a retiring worker is replaced
+ * when it says BYE. Takes the worker's monitor and {@link PoolWorkers}' in turn, never during I/O,
+ * process calls or while completing batches.
  */
 final class WorkerExits {
   private static final Logger LOG = LoggerFactory.getLogger(WorkerExits.class);
@@ -32,9 +33,10 @@ final class WorkerExits {
   private final WorkerReader reader;
   private final Timeouts timeouts;
   private final FailurePolicy policy;
+  private final Spares spares;
 
   WorkerExits(PoolContext ctx, PoolWorkers workers, ResultLogFiles logs, WorkerLauncher launcher, WorkerReader reader,
-      Timeouts timeouts, FailurePolicy policy) {
+      Timeouts timeouts, FailurePolicy policy, Spares spares) {
     this.ctx = ctx;
     this.workers = workers;
     this.logs = logs;
@@ -42,6 +44,7 @@ final class WorkerExits {
     this.reader = reader;
     this.timeouts = timeouts;
     this.policy = policy;
+    this.spares = spares;
   }
 
   /** Handles the exit of {@code w}'s process (supervisor thread). */
@@ -82,7 +85,8 @@ final class WorkerExits {
     if (w.io != null) {
       w.io.close();
     }
-    boolean wasAttached = workers.detach(w);
+    PoolWorkers.Role role = workers.detach(w);
+    boolean wasAttached = role == PoolWorkers.Role.WORKER;
     boolean stopping = workers.stopping();
     Batch running = held.get(0);
     boolean clean;
@@ -109,9 +113,13 @@ final class WorkerExits {
       } else {
         LOG.warn("{}: {}", ctx.poolName, w.describeExit(code, note, ""));
       }
-      replace();
+      if (workers.arrangeReplacement(w)) {
+        replace();
+      }
     } else if (wasAttached && clean) {
       LOG.debug("{}: {} retired: {}", ctx.poolName, w.label(), leaveReason);
+    } else if (role == PoolWorkers.Role.SPARE && !stopping) {
+      spares.spareExited(w, code);
     }
   }
 
@@ -149,15 +157,36 @@ final class WorkerExits {
     LOG.debug("{}: {} results {} held back when it died were recovered", ctx.poolName, recovered, w.label());
   }
 
-  /** Starts a worker in place of one that left; a failed start is counted and tried again. */
+  /**
+   * A worker said BYE: it leaves after what it ran (maxTasksPerChild, maxMemoryPerChild). Its
+   * replacement starts now rather than once its JVM has exited (supervisor thread).
+   */
+  void onRetiring(WorkerHandle w) {
+    if (workers.arrangeReplacement(w)) {
+      replace();
+    }
+  }
+
+  /**
+   * Puts a spare or a new worker in place of one that left; a failed start is counted and tried
+   * again.
+   */
   private void replace() {
+    PoolWorkers.Promotion p = spares.takeOver();
     WorkerHandle w;
-    try {
-      w = launcher.launch();
-      LOG.debug("{}: started {} to replace a worker that left", ctx.poolName, w.label());
-    } catch (WorkerStartException e) {
-      onStartFailure(e);
-      return;
+    if (p != null) {
+      if (p.connected) {
+        return;
+      }
+      w = p.spare;
+    } else {
+      try {
+        w = launcher.launch();
+        LOG.debug("{}: started {} to replace a worker that left", ctx.poolName, w.label());
+      } catch (WorkerStartException e) {
+        onStartFailure(e);
+        return;
+      }
     }
     w.connected.whenCompleteAsync(
         (io, error) -> {

@@ -43,6 +43,12 @@ final class WorkerHandle {
   volatile Thread reader;
   volatile Thread writer;
 
+  // guarded by the pool's PoolWorkers
+  /** Launched as a spare: on connecting it waits, idle and without batches, until it takes over. */
+  boolean spare;
+  /** A worker has been started (or a spare promoted) in this one's place: at BYE or at its exit, once. */
+  boolean replaced;
+
   // guarded by this
   final Inflight inflight = new Inflight();
   final Map<Long, Map<Integer, Throwable>> localFailures = new HashMap<>();

@@ -91,6 +91,16 @@ final class WorkerLauncher {
    * @throws WorkerStartException if the pool is stopping or the process cannot be started
    */
   WorkerHandle launch() {
+    return launch(false);
+  }
+
+  /**
+   * Starts one worker process, as {@link #launch()}; a {@code spare} waits, connected and
+   * initialised, until it takes a worker's place ({@link Spares}).
+   *
+   * @throws WorkerStartException if the pool is stopping or the process cannot be started
+   */
+  WorkerHandle launch(boolean spare) {
     int id = workers.reserveId();
     List<String> cmd = new ArrayList<>();
     cmd.add(javaCommand());
@@ -126,7 +136,7 @@ final class WorkerLauncher {
             new OutputPump(p.getErrorStream(), true, prefix, id, ctx.settings.outputHandler, poolName + "-worker-" + id + "-stderr"),
             log == null ? null : log.file,
             log == null ? null : log.map);
-    if (!workers.launched(w)) {
+    if (!workers.launched(w, spare)) {
       logs.delete(w.resultLogFile);
       w.destroy(true); // the pool began to stop while this worker was being launched
       try {

@@ -25,12 +25,16 @@ final class WorkerReader {
   private final Stealing stealing;
   private final Timeouts timeouts;
   private final FailurePolicy policy;
+  /** Runs on the supervisor thread when a worker says BYE (it retires: its replacement can start). */
+  private final java.util.function.Consumer<WorkerHandle> onRetiring;
 
-  WorkerReader(PoolContext ctx, Stealing stealing, Timeouts timeouts, FailurePolicy policy) {
+  WorkerReader(PoolContext ctx, Stealing stealing, Timeouts timeouts, FailurePolicy policy,
+      java.util.function.Consumer<WorkerHandle> onRetiring) {
     this.ctx = ctx;
     this.stealing = stealing;
     this.timeouts = timeouts;
     this.policy = policy;
+    this.onRetiring = onRetiring;
   }
 
   /** Reads {@code w}'s frames until its connection ends (the exit handler takes over from there). */
@@ -50,6 +54,11 @@ final class WorkerReader {
             synchronized (w) {
               w.leaving = true;
               w.leaveReason = reason;
+            }
+            try {
+              ctx.supervisor.execute(() -> onRetiring.accept(w));
+            } catch (java.util.concurrent.RejectedExecutionException stopped) {
+              // the pool has stopped: nothing to replace
             }
             break;
           case Protocol.REVOKED:

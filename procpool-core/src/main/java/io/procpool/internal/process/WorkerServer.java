@@ -27,8 +27,8 @@ import org.slf4j.LoggerFactory;
  * The pool's end of the workers' connections: a private directory with a Unix domain socket (TCP
  * on loopback where there is none), the token, and the {@code <pool>-acceptor} thread that accepts
  * connections and runs the handshake (HELLO with the token and worker id, INIT with the worker's
- * limits and initializer), then attaches the worker. No lock of its own (workers are claimed and
- * attached through {@link PoolWorkers}).
+ * limits and initializer), then attaches the worker (or keeps it as a spare). No lock of its own
+ * (workers are claimed and attached through {@link PoolWorkers}).
  */
 final class WorkerServer {
   private static final Logger LOG = LoggerFactory.getLogger(WorkerServer.class);
@@ -37,20 +37,23 @@ final class WorkerServer {
   private final PoolWorkers workers;
   private final ResultLogFiles logs;
   private final byte[] initializer;
-  /** Starts an attached worker's reader and writer (acceptor thread). */
-  private final Consumer<WorkerHandle> onAttached;
+  /** Starts a connected worker's (or spare's) reader thread (acceptor thread). */
+  private final Consumer<WorkerHandle> startReader;
+  /** Makes an attached worker take batches: idle, and its writer thread started. */
+  private final Consumer<WorkerHandle> activate;
   private final String token = Protocol.randomHex(24);
   private Path dir;
   private ServerSocketChannel server;
   private String address;
 
   WorkerServer(PoolContext ctx, PoolWorkers workers, ResultLogFiles logs, byte[] initializer,
-      Consumer<WorkerHandle> onAttached) {
+      Consumer<WorkerHandle> startReader, Consumer<WorkerHandle> activate) {
     this.ctx = ctx;
     this.workers = workers;
     this.logs = logs;
     this.initializer = initializer;
-    this.onAttached = onAttached;
+    this.startReader = startReader;
+    this.activate = activate;
   }
 
   /** Creates the pool's directory and binds its socket; then {@link #startAccepting}. */
@@ -145,15 +148,16 @@ final class WorkerServer {
         .writeLong(ctx.settings.maxMemoryPerChild).writeBytes(initializer);
     io.write(Protocol.INIT, init.array(), init.size());
     w.io = io;
-    if (!workers.attach(w)) {
+    PoolWorkers.Role role = workers.attach(w);
+    if (role == PoolWorkers.Role.NONE) {
       io.close();
       w.connected.completeExceptionally(new WorkerStartException("the pool is terminated", null));
       return;
     }
-    synchronized (w) {
-      w.idle(true, ctx.dispatcher);
+    startReader.accept(w);
+    if (role == PoolWorkers.Role.WORKER) {
+      activate.accept(w); // a spare waits: it is activated when it takes a worker's place
     }
-    onAttached.accept(w);
     w.connectedAtNanos = System.nanoTime();
     ctx.stats.workersStarted.increment();
     if (w.connected.complete(io)) {
