@@ -27,6 +27,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import scale_table  # noqa: E402  (bench/scale_table.py: the Scale section)
 import cluster_table  # noqa: E402  (bench/cluster_table.py: the Cluster section)
 import cold_table  # noqa: E402  (bench/cold_table.py: the Cold pools section)
+import recycle_table  # noqa: E402  (bench/recycle_table.py: the Replacing workers section)
 
 HIGHER_IS_BETTER = {"tasks_per_s", "MiB_per_s", "speedup_vs_serial"}
 PY_POOL = "mp.Pool"
@@ -538,6 +539,8 @@ def main():
     ap.add_argument("--no-cluster", action="store_true")
     ap.add_argument("--no-cold", action="store_true", help="without the Cold pools section (with --latest: the "
                     "newest <date>/cold-<time>/ of bench/cold.sh)")
+    ap.add_argument("--no-recycle", action="store_true", help="without the Replacing workers section (with --latest: "
+                    "the newest <date>/recycle-<time>/ of bench/cold.sh --recycle)")
     a = ap.parse_args()
     folders = list(a.folders)
     if a.latest:
@@ -573,6 +576,9 @@ def main():
     cold = cold_table.latest_cold(a.latest) if a.latest and not a.no_cold else None
     if cold:
         lines.extend(cold_table.section(cold))
+    recycle = recycle_table.latest_recycle(a.latest) if a.latest and not a.no_recycle else None
+    if recycle:
+        lines.extend(recycle_table.section(recycle))
     cluster = a.cluster or (cluster_table.latest_cluster(a.latest) if a.latest and not a.no_cluster else None)
     if cluster:
         lines.extend(cluster_table.section(cluster))

@@ -13,7 +13,8 @@ import java.util.List;
  * ({@code meta} first, {@code meta_end} last; progress on stderr). With {@code --jmh} as the first
  * argument it runs the JMH microbenchmarks instead (all further arguments go to JMH); with
  * {@code --scale}, the scale curves ({@link Scale}); with {@code --cluster}, the cluster benchmark
- * ({@link ClusterBench}); with {@code --cold}, the cold column ({@link Cold}).
+ * ({@link ClusterBench}); with {@code --cold}, the cold column ({@link Cold}); with {@code --recycle},
+ * replacing workers with and without spares ({@link Recycle}).
  */
 public final class BenchMain {
   private BenchMain() {}
@@ -33,6 +34,14 @@ public final class BenchMain {
     }
     if (argv.length > 0 && argv[0].equals("--cold")) {
       int errors = Cold.run(java.util.Arrays.copyOfRange(argv, 1, argv.length), out);
+      out.flush();
+      if (errors != 0) {
+        System.exit(1);
+      }
+      return;
+    }
+    if (argv.length > 0 && argv[0].equals("--recycle")) {
+      int errors = Recycle.run(java.util.Arrays.copyOfRange(argv, 1, argv.length), out);
       out.flush();
       if (errors != 0) {
         System.exit(1);
