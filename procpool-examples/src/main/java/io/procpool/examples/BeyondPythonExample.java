@@ -115,6 +115,18 @@ public final class BeyondPythonExample {
   }
 
   /**
+   * One task per worker JVM, with a spare worker started ahead so that the next one is ready.
+   *
+   * @return how many different worker JVMs ran the 4 items: 4
+   */
+  public static long oneTaskPerWorker() {
+    try (ProcessPool pool = ProcessPool.builder().processes(2).maxTasksPerChild(1).spares(1).build()) {
+      List<Long> pids = pool.map(x -> ProcessHandle.current().pid(), List.of(1, 2, 3, 4), 1);
+      return pids.stream().distinct().count();
+    }
+  }
+
+  /**
    * After {@code close()} the worker JVMs are gone, whatever happened before.
    *
    * @return whether any worker process is alive after close: {@code false}
@@ -140,6 +152,7 @@ public final class BeyondPythonExample {
     }
     System.out.println("task timeout:     " + taskTimeout());
     System.out.println("jvmOptions:       max heap " + jvmOptions() + " MB");
+    System.out.println("spares:           4 items on " + oneTaskPerWorker() + " worker JVMs");
     System.out.println("orphans:          " + (anyWorkerAliveAfterClose() ? "some" : "none"));
   }
 }

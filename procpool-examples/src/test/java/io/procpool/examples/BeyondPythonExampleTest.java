@@ -47,6 +47,11 @@ class BeyondPythonExampleTest {
   }
 
   @Test
+  void withMaxTasksPerChild1AndASpareEveryItemRunsOnAFreshWorker() {
+    assertThat(BeyondPythonExample.oneTaskPerWorker()).isEqualTo(4);
+  }
+
+  @Test
   void noWorkerOutlivesClose() {
     assertThat(BeyondPythonExample.anyWorkerAliveAfterClose()).isFalse();
   }

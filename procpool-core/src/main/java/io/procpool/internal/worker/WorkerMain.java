@@ -21,6 +21,8 @@ import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 
 /**
@@ -75,16 +77,27 @@ public final class WorkerMain {
     int workerId = Integer.parseInt(args[0]);
     String address = args[1];
     long parentPid = Long.parseLong(args[2]);
-    ResultLog log = args.length > 3 && MAX_HELD > 1 ? ResultLog.open(Path.of(args[3])) : null;
-    Lifeline.start(parentPid, ACTIVITY);
-    ignoreSigint();
-    warmUp();
     String token = System.getenv(Protocol.TOKEN_ENV);
     if (token == null) {
       System.err.println("procpool worker: no token in the environment; this program is started by a ProcessPool");
       System.exit(2);
     }
-    SocketChannel channel = connect(address);
+    // the JDK's socket classes take ~15 ms to initialise (a SecureRandom among them): connect
+    // while this thread maps the result log and starts the lifeline; HELLO waits for both, since
+    // the pool deletes the result log's name once it has HELLO
+    CompletableFuture<SocketChannel> connecting = new CompletableFuture<>();
+    NamedThreads.daemon("procpool-connect").newThread(() -> {
+      try {
+        connecting.complete(connect(address));
+      } catch (Throwable t) {
+        connecting.completeExceptionally(t);
+      }
+    }).start();
+    ResultLog log = args.length > 3 && MAX_HELD > 1 ? ResultLog.open(Path.of(args[3])) : null;
+    Lifeline.start(parentPid, ACTIVITY);
+    ignoreSigint();
+    warmUp();
+    SocketChannel channel = connected(connecting);
     FrameChannel io = FrameChannel.polling(channel, ACTIVITY);
     Buf hello = new Buf(64).writeString(token).writeInt(workerId).writeLong(ProcessHandle.current().pid());
     io.write(Protocol.HELLO, hello.array(), hello.size());
@@ -105,6 +118,22 @@ public final class WorkerMain {
           });
     }
     new WorkerMain(io, log, maxTasks, maxHeap, initializer).run();
+  }
+
+  /** The channel {@code connecting} completes with; its failure as the IOException it was. */
+  private static SocketChannel connected(CompletableFuture<SocketChannel> connecting) throws IOException {
+    try {
+      return connecting.get(); // bounded: a connect to a live pool's socket returns at once, to a dead one it fails
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while connecting to the pool", e);
+    } catch (ExecutionException e) {
+      Throwable c = e.getCause();
+      if (c instanceof IOException) {
+        throw (IOException) c;
+      }
+      throw new IOException("cannot connect to the pool: " + c, c);
+    }
   }
 
   private static SocketChannel connect(String address) throws IOException {

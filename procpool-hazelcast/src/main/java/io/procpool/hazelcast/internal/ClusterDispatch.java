@@ -81,7 +81,7 @@ final class ClusterDispatch {
       if (b == null) {
         return;
       }
-      byte[] payload = encode(b, failures);
+      byte[] payload = encode(b, failures, true);
       if (payload == null) {
         continue;
       }
@@ -118,7 +118,7 @@ final class ClusterDispatch {
           dispatcher.requeue(next);
           break;
         }
-        byte[] p = encode(next, failures);
+        byte[] p = encode(next, failures, false); // the first batch of the call carries the function's bytes
         if (p == null) {
           continue;
         }
@@ -134,8 +134,11 @@ final class ClusterDispatch {
     }
   }
 
-  /** A batch's payload ({@code int items, batch body}), or null if it was failed instead. */
-  private byte[] encode(Batch b, Map<Integer, Throwable> failures) {
+  /**
+   * A batch's payload ({@code int items, batch body}), or null if it was failed instead; {@code
+   * carryFunction}: with the function's bytes (the first batch of a call; see {@link BundleFunctions}).
+   */
+  private byte[] encode(Batch b, Map<Integer, Throwable> failures, boolean carryFunction) {
     if (b.job().abandoned()) {
       b.fail(new CancellationException("abandoned by the caller"));
       return null;
@@ -143,7 +146,7 @@ final class ClusterDispatch {
     try {
       Buf out = new Buf(64);
       out.writeInt(b.size());
-      messages.writeBatch(out, b.id(), ((JobSpeed) b.job().prepared()).function, true, b.items(), failures);
+      messages.writeBatch(out, b.id(), ((JobSpeed) b.job().prepared()).function, carryFunction, b.items(), failures);
       b.job().noteEncoded(b.size(), out.size() - 4); // imap's byte budget
       return out.toByteArray();
     } catch (RuntimeException e) {

@@ -72,12 +72,13 @@ final class DriverSession {
   /**
    * Runs several batch payloads on the local workers as one job (each payload its own local
    * batch, so a crash or a timeout fails only its own) and returns their result bodies in order.
+   * Only the first payload of a function need carry its bytes ({@link BundleFunctions}).
+   *
+   * @throws IOException if a payload is not a batch, or lacks its function's bytes
    */
   byte[][] runAll(byte[][] payloads) throws IOException {
-    Object[] input = new Object[payloads.length];
-    for (int i = 0; i < payloads.length; i++) {
-      input[i] = Arrays.copyOfRange(payloads[i], 4, payloads[i].length);
-    }
+    Object[] input = BundleFunctions.bodies(payloads); // the function's bytes travel once per call
+
     Object[] outcomes;
     try {
       outcomes = pool.outcomesAsync(ForwardedBatch.INSTANCE, input, 1).get();
