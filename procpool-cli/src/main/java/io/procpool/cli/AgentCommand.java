@@ -28,9 +28,9 @@ import picocli.CommandLine.ParentCommand;
  * number of processors, 2 here):
  *
  * <pre>
- * Usage: procpool agent [-hV] [--cache-dir=DIR] [--cluster-name=NAME] [--interface=ADDRESS] [-p=N]
- *                       [--port=PORT] --secret-file=FILE [--join=HOST:PORT[,HOST:PORT...]]...
- *                       [--jvm-option=OPT]...
+ * Usage: procpool agent [-hV] [--cache-dir=DIR] [--cache-limit=MB] [--cluster-name=NAME]
+ *                       [--interface=ADDRESS] [-p=N] [--port=PORT] --secret-file=FILE
+ *                       [--join=HOST:PORT[,HOST:PORT...]]... [--jvm-option=OPT]...
  * Runs a procpool agent: a cluster member that runs the work of ClusterPools on worker JVMs of this
  * machine.
  * The agent is a Hazelcast member; each driver (ClusterPool) gets one local pool, started with the
@@ -51,6 +51,8 @@ import picocli.CommandLine.ParentCommand;
  *       --jvm-option=OPT      An option for the worker JVMs, e.g. --jvm-option=-Xmx256m (repeatable).
  *       --cache-dir=DIR       Where the jars that drivers send are kept (default:
  *                               $XDG_CACHE_HOME/procpool/agent-jars, or ~/.cache/procpool/agent-jars).
+ *       --cache-limit=MB      The most megabytes of sent jars the cache keeps; the least recently
+ *                               used that no open pool uses go first (default: 2048).
  *   -h, --help                Show this help message and exit.
  *   -V, --version             Print version information and exit.
  *
@@ -132,6 +134,11 @@ public final class AgentCommand implements Callable<Integer> {
       description = "Where the jars that drivers send are kept (default: $XDG_CACHE_HOME/procpool/agent-jars,"
           + " or ~/.cache/procpool/agent-jars).")
   Path cacheDirectory;
+
+  @Option(names = "--cache-limit", paramLabel = "MB",
+      description = "The most megabytes of sent jars the cache keeps; the least recently used that no open pool"
+          + " uses go first (default: 2048).")
+  long cacheLimitMb = 2048;
 
   /** Creates the command; picocli calls this. */
   public AgentCommand() {}
@@ -217,6 +224,7 @@ public final class AgentCommand implements Callable<Integer> {
     if (cacheDirectory != null) {
       b.cacheDirectory(cacheDirectory);
     }
+    b.cacheLimit(cacheLimitMb << 20);
     try {
       return b.build();
     } catch (WorkerStartException e) {
@@ -252,6 +260,9 @@ public final class AgentCommand implements Callable<Integer> {
     }
     if (port < 1 || port > 65535) {
       throw new UsageException("--port must be between 1 and 65535, not " + port);
+    }
+    if (cacheLimitMb < 1 || cacheLimitMb > (Long.MAX_VALUE >> 20)) {
+      throw new UsageException("--cache-limit must be a positive number of megabytes, not " + cacheLimitMb);
     }
     if (interfaceAddress.isBlank()) {
       throw new UsageException("--interface must not be empty");

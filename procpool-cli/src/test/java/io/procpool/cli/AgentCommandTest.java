@@ -71,7 +71,7 @@ class AgentCommandTest {
   void everyOption() {
     AgentCommand a = parse("agent", "--cluster-name", "crawl", "--port", "5702", "--interface", "10.0.0.5",
         "--join", "10.0.0.5:5701,10.0.0.6:5701", "--join=10.0.0.7:5703", "-p", "3", "--secret-file", "/etc/s",
-        "--jvm-option=-Xmx256m", "--jvm-option", "-XX:+UseSerialGC", "--cache-dir", "/tmp/jars");
+        "--jvm-option=-Xmx256m", "--jvm-option", "-XX:+UseSerialGC", "--cache-dir", "/tmp/jars", "--cache-limit", "512");
     assertThat(a.clusterName).isEqualTo("crawl");
     assertThat(a.port).isEqualTo(5702);
     assertThat(a.interfaceAddress).isEqualTo("10.0.0.5");
@@ -80,7 +80,9 @@ class AgentCommandTest {
     assertThat(a.secretFile).isEqualTo(Path.of("/etc/s"));
     assertThat(a.jvmOptions).containsExactly("-Xmx256m", "-XX:+UseSerialGC");
     assertThat(a.cacheDirectory).isEqualTo(Path.of("/tmp/jars"));
+    assertThat(a.cacheLimitMb).isEqualTo(512);
     assertThat(parse("agent", "--secret-file", "s", "--processes", "5").processes).isEqualTo(5);
+    assertThat(parse("agent", "--secret-file", "s").cacheLimitMb).isEqualTo(2048);
   }
 
   @Test
@@ -89,7 +91,7 @@ class AgentCommandTest {
     Cli.Result r = Cli.run("agent", "--help");
     assertThat(r.exit()).isZero();
     assertThat(r.out()).startsWith("Usage: procpool agent").contains("--secret-file=FILE", "--join=HOST:PORT",
-        "--cluster-name=NAME", "--jvm-option=OPT", "--cache-dir=DIR", "Exit codes:");
+        "--cluster-name=NAME", "--jvm-option=OPT", "--cache-dir=DIR", "--cache-limit=MB", "Exit codes:");
     assertThat(Cli.run("--help").out()).contains("agent");
   }
 
@@ -135,6 +137,8 @@ class AgentCommandTest {
     assertUsageError(Cli.run("agent", "--secret-file", s, "--port", "http"), "Invalid value for option '--port'");
     assertUsageError(Cli.run("agent", "--secret-file", s, "--port", "0"), "--port must be between 1 and 65535, not 0");
     assertUsageError(Cli.run("agent", "--secret-file", s, "--port", "70000"), "--port must be between 1 and 65535, not 70000");
+    assertUsageError(Cli.run("agent", "--secret-file", s, "--cache-limit", "0"),
+        "--cache-limit must be a positive number of megabytes, not 0");
   }
 
   @Test

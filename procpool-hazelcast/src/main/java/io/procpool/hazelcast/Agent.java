@@ -50,7 +50,7 @@ public final class Agent implements AutoCloseable {
     this.processes = b.processes;
     JarCache jars;
     try {
-      jars = new JarCache(b.cacheDirectory);
+      jars = new JarCache(b.cacheDirectory, b.cacheLimit);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot use the jar cache " + b.cacheDirectory + ": " + e, e);
     }
@@ -174,6 +174,7 @@ public final class Agent implements AutoCloseable {
     private byte[] secret;
     private List<String> jvmOptions = List.of();
     private Path cacheDirectory = defaultCache();
+    private long cacheLimit = JarCache.DEFAULT_LIMIT;
 
     private Builder() {}
 
@@ -237,6 +238,20 @@ public final class Agent implements AutoCloseable {
     /** @param dir where jars sent by drivers are kept (default {@code $XDG_CACHE_HOME/procpool/agent-jars}) @return this builder */
     public Builder cacheDirectory(Path dir) {
       this.cacheDirectory = Require.notNull(dir, "dir");
+      return this;
+    }
+
+    /**
+     * Bounds the jar cache: after a jar arrives, the least recently used sent jars that no open
+     * pool uses are deleted while the cache holds more than {@code bytes} (default 2 GiB).
+     *
+     * @param bytes the most bytes of sent jars kept, positive
+     * @return this builder
+     * @throws IllegalArgumentException if {@code bytes < 1}
+     */
+    public Builder cacheLimit(long bytes) {
+      Require.argument(bytes > 0, "cacheLimit: " + bytes + " bytes (expected: >= 1)");
+      this.cacheLimit = bytes;
       return this;
     }
 

@@ -114,6 +114,7 @@ public final class AgentRuntime {
           } else {
             s.terminate();
           }
+          jars.unpin(s.jarHashes);
         }
         return call.answer(signer, new byte[0]);
       default:
@@ -134,7 +135,21 @@ public final class AgentRuntime {
     if (stopping) {
       throw new IllegalStateException("procpool agent " + address + " is stopping");
     }
-    List<String> missing = jars.missing(settings.classPath);
+    List<String> wanted = SessionSettings.jarHashes(settings);
+    jars.pin(wanted); // before the check: a jar found now cannot be pruned before the session holds it
+    boolean[] created = {false};
+    try {
+      return openOrAskFor(driverId, settings, jars.missing(settings.classPath), created);
+    } finally {
+      if (!created[0]) {
+        jars.unpin(wanted); // jars missing, the session already open, or it failed to start
+      }
+    }
+  }
+
+  /** {@code created[0]}: set once a new session holds the pins of its jars. */
+  private byte[] openOrAskFor(String driverId, SessionSettings settings, List<String> missing, boolean[] created)
+      throws IOException {
     ByteArrayOutputStream b = new ByteArrayOutputStream();
     try (DataOutputStream out = new DataOutputStream(b)) {
       if (!missing.isEmpty()) {
@@ -145,11 +160,13 @@ public final class AgentRuntime {
         }
       } else {
         int workers = settings.maxWorkers > 0 ? Math.min(processes, settings.maxWorkers) : processes;
-        boolean[] created = {false};
+        boolean[] made = {false};
         DriverSession session = sessions.computeIfAbsent(driverId, id -> {
-          created[0] = true;
-          return new DriverSession(id, settings, classPath(settings), workers, jvmOptions, address, messages);
+          DriverSession d = new DriverSession(id, settings, classPath(settings), workers, jvmOptions, address, messages);
+          made[0] = true;
+          return d;
         });
+        created[0] = made[0];
         if (created[0]) {
           LOG.info("driver {} opened a pool: {} workers, {} class path entries", settings.driver, workers,
               settings.classPath.size());
@@ -205,6 +222,7 @@ public final class AgentRuntime {
     if (s != null) {
       LOG.warn("driver {} disconnected without closing its pool: its workers are stopped and its work dropped", s.driver);
       s.terminate();
+      jars.unpin(s.jarHashes);
     }
   }
 
@@ -219,6 +237,7 @@ public final class AgentRuntime {
         } else {
           s.terminate();
         }
+        jars.unpin(s.jarHashes);
       }
     }
   }

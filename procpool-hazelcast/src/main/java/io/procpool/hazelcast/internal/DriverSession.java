@@ -32,6 +32,8 @@ final class DriverSession {
   final String driver;
   /** How many workers the local pool runs. */
   final int workers;
+  /** The hashes of the driver's jars, pinned in the agent's {@link JarCache} while this session is open. */
+  final List<String> jarHashes;
   private final String agentAddress;
   private final ProcessPool pool;
   private final BatchCodec messages;
@@ -41,6 +43,7 @@ final class DriverSession {
     this.driverId = driverId;
     this.driver = s.driver;
     this.workers = processes;
+    this.jarHashes = SessionSettings.jarHashes(s);
     this.agentAddress = agentAddress;
     this.messages = messages;
     ProcessPool.Builder b = ProcessPool.builder().processes(processes).classpath(classPath).retries(s.retries)

@@ -17,17 +17,37 @@ import org.slf4j.LoggerFactory;
 /**
  * An agent's jars by content hash: the jars drivers sent (kept in a folder as {@code
  * <sha256>.jar}, written atomically, checked against their hash on arrival) and the agent's own
- * class path (hashed at start, so that a driver never sends the jars the agent already has).
- * Thread-safe: a concurrent map, and files that appear whole or not at all.
+ * class path (hashed at start, so that a driver never sends the jars the agent already has). The
+ * folder is bounded: after a jar arrives, the least recently used sent jars that no open session
+ * uses ({@link #pin}) are deleted until the folder holds at most its limit (the newest jar is kept
+ * even if it alone is larger). Thread-safe: a concurrent map, files that appear whole or not at
+ * all, and pins and pruning under this object's monitor (no I/O but the deletions under it).
  */
 public final class JarCache {
   private static final Logger LOG = LoggerFactory.getLogger(JarCache.class);
   private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
+  /** The default bound of the folder of sent jars. */
+  public static final long DEFAULT_LIMIT = 2L << 30;
   private final Path dir;
+  private final long limit;
   private final Map<String, Path> known = new ConcurrentHashMap<>();
+  /** How many open sessions use each jar (guarded by this). */
+  private final Map<String, Integer> pins = new java.util.HashMap<>();
 
   /** @param dir where jars are kept; created if missing */
   public JarCache(Path dir) throws IOException {
+    this(dir, DEFAULT_LIMIT);
+  }
+
+  /**
+   * @param dir where jars are kept; created if missing
+   * @param limit the most bytes of sent jars kept in {@code dir}, positive
+   */
+  public JarCache(Path dir, long limit) throws IOException {
+    if (limit < 1) {
+      throw new IllegalArgumentException("jar cache limit: " + limit + " bytes (expected: >= 1)");
+    }
+    this.limit = limit;
     this.dir = Files.createDirectories(dir);
     try (var s = Files.list(dir)) {
       s.forEach(p -> {
@@ -93,6 +113,90 @@ public final class JarCache {
       }
     }
     known.put(sha256, target);
+    touch(target);
+    prune(sha256);
     return target;
+  }
+
+  /**
+   * Marks the jars {@code hashes} as used by one more session (they are not pruned while pinned)
+   * and as recently used. Call before checking which are {@link #missing}, and {@link #unpin} the
+   * same list once the session ends (or was not opened).
+   */
+  public void pin(List<String> hashes) {
+    synchronized (this) {
+      for (String h : hashes) {
+        pins.merge(h, 1, Integer::sum);
+      }
+    }
+    for (String h : hashes) {
+      Path p = known.get(h);
+      if (p != null && p.startsWith(dir)) {
+        touch(p);
+      }
+    }
+  }
+
+  /** Ends one session's use of {@code hashes} (see {@link #pin}). */
+  public synchronized void unpin(List<String> hashes) {
+    for (String h : hashes) {
+      pins.computeIfPresent(h, (k, n) -> n > 1 ? n - 1 : null);
+    }
+  }
+
+  private static void touch(Path p) {
+    try {
+      Files.setLastModifiedTime(p, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis()));
+    } catch (IOException e) {
+      // the jar is still there; only its age for pruning is off
+    }
+  }
+
+  /** Deletes the least recently used unpinned sent jars, except {@code keep}, while the folder holds more than the limit. */
+  private synchronized void prune(String keep) {
+    List<Path> jars = new ArrayList<>();
+    Map<Path, long[]> info = new java.util.HashMap<>(); // size, last modified
+    long total = 0;
+    try (var s = Files.list(dir)) {
+      for (Path p : (Iterable<Path>) s::iterator) {
+        String n = p.getFileName().toString();
+        if (!n.endsWith(".jar") || !SHA256.matcher(n.substring(0, n.length() - 4)).matches()) {
+          continue;
+        }
+        try {
+          long size = Files.size(p);
+          info.put(p, new long[] {size, Files.getLastModifiedTime(p).toMillis()});
+          jars.add(p);
+          total += size;
+        } catch (IOException e) {
+          // gone meanwhile
+        }
+      }
+    } catch (IOException e) {
+      LOG.debug("cannot list the jar cache {}: {}", dir, e.toString());
+      return;
+    }
+    if (total <= limit) {
+      return;
+    }
+    jars.sort(java.util.Comparator.comparingLong(p -> info.get(p)[1]));
+    for (Path p : jars) {
+      if (total <= limit) {
+        break;
+      }
+      String n = p.getFileName().toString();
+      String hash = n.substring(0, n.length() - 4);
+      if (hash.equals(keep) || pins.containsKey(hash)) {
+        continue;
+      }
+      try {
+        Files.deleteIfExists(p);
+        known.remove(hash, p);
+        total -= info.get(p)[0];
+        LOG.info("removed jar {} from the jar cache (least recently used; the cache holds at most {} bytes)", n, limit);
+      } catch (IOException e) {
+        LOG.debug("cannot delete {}: {}", p, e.toString());
+      }
+    }
   }
 }

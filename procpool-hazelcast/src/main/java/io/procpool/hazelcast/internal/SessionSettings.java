@@ -104,4 +104,13 @@ public final class SessionSettings {
     }
     return new SessionSettings(driver, retries, timeout, maxTasks, filter.isEmpty() ? null : filter, init, maxWorkers, cp);
   }
+
+  /** The SHA-256 of every jar of {@code s}'s class path, in order. */
+  static List<String> jarHashes(SessionSettings s) {
+    List<String> out = new java.util.ArrayList<>(s.classPath.size());
+    for (ClassPathBundle.Entry e : s.classPath) {
+      out.add(e.sha256);
+    }
+    return out;
+  }
 }
