@@ -280,14 +280,31 @@ public abstract class AbstractPool implements Pool {
    * @throws IllegalArgumentException if {@code chunksize < 1}
    * @throws IllegalStateException if the pool was closed or terminated
    */
-  @SuppressWarnings({"unchecked", "rawtypes"})
   public AsyncResult<Object[]> outcomesAsync(SerializableFunction<Object, Object> fn, Object[] input, int chunksize) {
+    return outcomesAsync(fn, input, chunksize, null);
+  }
+
+  /**
+   * As {@link #outcomesAsync(SerializableFunction, Object[], int)}, where item {@code i} stands for
+   * {@code tasksPerItem[i]} of the user's tasks (a relayed batch of a cluster driver), so that
+   * {@code maxTasksPerChild} counts those, not the items. Thread-safe.
+   *
+   * @param tasksPerItem tasks per item, as long as {@code input}; null: one each
+   * @throws IllegalArgumentException if {@code chunksize < 1} or the lengths differ
+   * @throws IllegalStateException if the pool was closed or terminated
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public AsyncResult<Object[]> outcomesAsync(SerializableFunction<Object, Object> fn, Object[] input, int chunksize,
+      int[] tasksPerItem) {
     Require.notNull(fn, "fn");
     Require.notNull(input, "input");
     Require.positive(chunksize, "chunksize");
+    Require.argument(tasksPerItem == null || tasksPerItem.length == input.length,
+        "tasksPerItem: one count per item of input");
     checkRunning();
     AsyncResultImpl<Object> result = new AsyncResultImpl<>("outcomesAsync", null, null, callbacks, spinWorthwhile);
     MapJob job = new MapJob(jobIds.incrementAndGet(), "outcomesAsync", fn, input.length, MapJob.Shape.OUTCOMES, result);
+    job.tasksPerItem(tasksPerItem);
     if (input.length > 0) {
       prepareAndSubmit(job, input, chunksize);
     }

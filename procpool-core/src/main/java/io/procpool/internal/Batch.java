@@ -12,6 +12,8 @@ public final class Batch {
   private final int start;
   private final Object[] items;
   private final Dispatcher dispatcher;
+  /** How many tasks the items stand for (see {@link #tasks}). */
+  private final int tasks;
   /** 0 until completed, then 1 (a field, not an AtomicBoolean: one allocation less per batch). */
   private volatile int completed;
 
@@ -44,6 +46,7 @@ public final class Batch {
     this.start = start;
     this.items = items;
     this.dispatcher = dispatcher;
+    this.tasks = job == null ? items.length : job.tasks(start, items.length);
   }
 
   public long id() {
@@ -65,6 +68,14 @@ public final class Batch {
 
   public Object[] items() {
     return items;
+  }
+
+  /**
+   * How many of the user's tasks this batch runs, for {@code maxTasksPerChild}: its size, or, for a
+   * relayed batch (each item a cluster driver's batch), the tasks those items hold.
+   */
+  public int tasks() {
+    return tasks;
   }
 
   public boolean isCompleted() {

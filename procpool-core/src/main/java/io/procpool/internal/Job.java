@@ -16,6 +16,8 @@ public abstract class Job {
   private volatile boolean abandoned;
   /** Backend-specific prepared form of the function (the process backend's encoded bytes). */
   private volatile Object prepared;
+  /** How many tasks each item stands for (a relayed batch of a cluster driver), or null: one each. Set before submission. */
+  private int[] tasksPerItem;
 
   protected Job(long id, String operation, SerializableFunction<Object, Object> fn) {
     this.id = id;
@@ -30,6 +32,24 @@ public abstract class Job {
 
   /** The number of items, or -1 while a lazy input is not fully read. */
   abstract long total();
+
+  /** Sets how many tasks each item stands for (see {@link Batch#tasks}); call before the job's batches are made. */
+  void tasksPerItem(int[] counts) {
+    this.tasksPerItem = counts;
+  }
+
+  /** How many tasks the items {@code [start, start + n)} stand for: {@code n}, unless {@link #tasksPerItem} says otherwise. */
+  int tasks(int start, int n) {
+    int[] counts = tasksPerItem;
+    if (counts == null) {
+      return n;
+    }
+    long sum = 0;
+    for (int i = start; i < start + n; i++) {
+      sum += counts[i];
+    }
+    return (int) Math.min(Integer.MAX_VALUE, sum);
+  }
 
   /** Whether the job is known to have exactly one item ({@code apply}, {@code applyAsync}, a map of one). */
   public boolean singleItem() {

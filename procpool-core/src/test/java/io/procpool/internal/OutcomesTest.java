@@ -84,6 +84,24 @@ class OutcomesTest {
       assertThatThrownBy(() -> pool.outcomesAsync(OutcomesTest::throwOnThree, inputs(2), 0))
           .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("chunksize");
       assertThatThrownBy(() -> pool.outcomesAsync(null, inputs(2), 1)).isInstanceOf(NullPointerException.class);
+      assertThatThrownBy(() -> pool.outcomesAsync(OutcomesTest::throwOnThree, inputs(2), 1, new int[3]))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("tasksPerItem");
+    }
+  }
+
+  static Object pid(Object ignored) {
+    return ProcessHandle.current().pid();
+  }
+
+  @Test
+  void maxTasksPerChildCountsTheTasksAnItemStandsFor() throws Exception {
+    // each item stands for 3 tasks (a relayed chunk of 3): with maxTasksPerChild(3) the pool sends a
+    // worker one item and then replaces it, so every item runs on a worker JVM of its own
+    try (ProcessPool pool = ProcessPool.builder().processes(1).maxTasksPerChild(3).build()) {
+      Object[] out = pool.outcomesAsync(OutcomesTest::pid, inputs(4), 1, new int[] {3, 3, 3, 3}).get(60, TimeUnit.SECONDS);
+      assertThat(new java.util.HashSet<>(java.util.Arrays.asList(out))).hasSize(4);
+      Object[] counted = pool.outcomesAsync(OutcomesTest::pid, inputs(3), 1).get(60, TimeUnit.SECONDS);
+      assertThat(new java.util.HashSet<>(java.util.Arrays.asList(counted))).as("one task each: one worker for 3").hasSize(1);
     }
   }
 }

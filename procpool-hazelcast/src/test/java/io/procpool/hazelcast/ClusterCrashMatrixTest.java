@@ -54,6 +54,21 @@ class ClusterCrashMatrixTest {
   }
 
   @Test
+  void maxTasksPerChildCountsTasksNotChunksAsOnOneMachine() {
+    // a worker retires after the chunk in which it reached 3 tasks: each chunk of 3 runs on a worker
+    // JVM of its own (the agent's local pool relays a chunk as one item, which must count as 3)
+    try (Pool pool = cluster().pool().minAgents(2).maxTasksPerChild(3).build()) {
+      List<Integer> input = java.util.stream.IntStream.range(0, 12).boxed().collect(Collectors.toList());
+      List<Long> pids = pool.map(x -> ProcessHandle.current().pid(), input, 3);
+      assertThat(pids).hasSize(12);
+      for (int chunk = 0; chunk < 4; chunk++) {
+        assertThat(pids.subList(chunk * 3, chunk * 3 + 3)).as("one chunk, one worker").containsOnly(pids.get(chunk * 3));
+      }
+      assertThat(new java.util.HashSet<>(pids)).as("a fresh worker per chunk").hasSize(4);
+    }
+  }
+
+  @Test
   void haltWithRetriesRunsTheRestAndReportsTheCrash() {
     try (Pool pool = cluster().pool().minAgents(2).build()) {
       Throwable e = catchThrown(() -> pool.map(x -> {

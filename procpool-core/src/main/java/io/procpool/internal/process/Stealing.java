@@ -68,7 +68,7 @@ final class Stealing {
       w.revoking.remove(id);
       b = w.inflight.remove(id);
       if (b != null) {
-        w.itemsSent -= b.size();
+        w.itemsSent -= b.tasks();
         w.localFailures.remove(id);
         w.notifyAll();
       }

@@ -115,6 +115,7 @@ final class WorkerReader {
     Batch b;
     Map<Integer, Throwable> local;
     boolean timedOut;
+    boolean askToLeave;
     synchronized (w) {
       b = w.inflight.remove(r.batchId);
       local = w.localFailures.isEmpty() ? null : w.localFailures.remove(r.batchId);
@@ -129,11 +130,23 @@ final class WorkerReader {
         w.tasksDone += b.size();
       }
       w.batchDone(r.batchNanos);
-      w.idleIfEmpty(ctx.retiring(w.itemsSent), ctx.dispatcher);
+      boolean retiring = ctx.retiring(w.itemsSent);
+      w.idleIfEmpty(retiring, ctx.dispatcher);
+      // the pool sends a worker no more once it has had its share; if the worker's own count has
+      // not reached it (an item standing for several tasks), ask it to leave rather than let it
+      // wait for batches that never come
+      askToLeave = retiring && w.inflight.isEmpty() && !w.leaving && !w.dead;
       if (w.inflight.size() <= w.window / 2) {
         // the writer refills once half the window is free: one wake-up and one socket write
         // for several batches instead of one of each per result (chunksize 1)
         w.notifyAll();
+      }
+    }
+    if (askToLeave) {
+      try {
+        w.io.write(Protocol.SHUTDOWN); // it says BYE and exits; its replacement starts then
+      } catch (IOException e) {
+        // already leaving or gone: its exit is handled as usual
       }
     }
     if (w.idle && ctx.dispatcher.queued() == 0) {

@@ -96,7 +96,7 @@ final class WorkerWriter {
               }
               w.inflight.add(b);
               w.idle(false, dispatcher);
-              w.itemsSent += b.size();
+              w.itemsSent += b.tasks(); // maxTasksPerChild counts the user's tasks
               if (!failures.isEmpty()) {
                 w.localFailures.put(b.id(), new HashMap<>(failures));
               }

@@ -284,7 +284,7 @@ public final class WorkerMain {
         long t0 = System.nanoTime();
         Object[] results = runner.run(batch, initFailure);
         long batchNanos = System.nanoTime() - t0;
-        done += results.length;
+        done += results.length + (int) ForwardedBatch.drainExtraTasks(); // a forwarded batch counts its own tasks
         String retire = null;
         if (maxTasks > 0 && done >= maxTasks) {
           retire = "completed " + done + " tasks (maxTasksPerChild " + maxTasks + ")";

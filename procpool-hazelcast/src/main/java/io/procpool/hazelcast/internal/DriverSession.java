@@ -84,7 +84,7 @@ final class DriverSession {
 
     Object[] outcomes;
     try {
-      outcomes = pool.outcomesAsync(ForwardedBatch.INSTANCE, input, 1).get();
+      outcomes = pool.outcomesAsync(ForwardedBatch.INSTANCE, input, 1, tasks(payloads)).get();
     } catch (ExecutionException e) { // not an item's failure: the pool itself (terminated)
       outcomes = new Object[payloads.length];
       Arrays.fill(outcomes, new Failure(e));
@@ -96,6 +96,15 @@ final class DriverSession {
     byte[][] out = new byte[payloads.length][];
     for (int i = 0; i < payloads.length; i++) {
       out[i] = body(payloads[i], outcomes[i]);
+    }
+    return out;
+  }
+
+  /** Each payload's item count (its leading {@code int}): the driver's tasks it holds, which {@code maxTasksPerChild} counts. */
+  private static int[] tasks(byte[][] payloads) {
+    int[] out = new int[payloads.length];
+    for (int i = 0; i < payloads.length; i++) {
+      out[i] = payloads[i].length >= 4 ? Math.max(1, java.nio.ByteBuffer.wrap(payloads[i]).getInt(0)) : 1;
     }
     return out;
   }
