@@ -48,22 +48,16 @@ def latest_cold(root):
 
 def section(folder):
     """The "Cold pools" section of BENCHMARKS.md (a list of lines), with bench/cold-notes.md after the table."""
-    out = ["## Cold pools: a fresh pool per call (issue 13's cold column)", "",
-           "Each row on a fresh pool, timed from its creation to the end of `close()` and `join()` (Python: "
+    return scale_table.titled_section(
+        "## Cold pools: a fresh pool per call (issue 13's cold column)",
+        "Each row on a fresh pool, timed from its creation to the end of `close()` and `join()` (Python: "
            "`Pool(2)`, one call, `close()`, `join()`; procpool: `ProcessPool.create(2)`, one call, `close()`, "
            "`join()`, default settings, so the startup cache is on), as most programs use a pool. One untimed "
            "repetition, then 3 timed ones per run; each figure is the median over the runs of each run's median "
            "items/s, [min–max] over the runs, (median total ms). The sides run alternately in each run: "
            "Python fork, JDK 17, Python spawn, JDK 25. Command: `bash bench/cold.sh --runs 3` "
-           "(`bench/python_cold.py`, `java -jar procpool-bench.jar --cold`).", ""]
-    out.extend(table(folder))
-    notes = os.path.join(os.path.dirname(os.path.abspath(__file__)), "cold-notes.md")
-    if os.path.exists(notes):
-        out.append("")
-        with open(notes) as fh:
-            out.extend(fh.read().rstrip("\n").split("\n"))
-    out.append("")
-    return out
+           "(`bench/python_cold.py`, `java -jar procpool-bench.jar --cold`).",
+        table(folder), "cold-notes.md")
 
 
 def table(folder):

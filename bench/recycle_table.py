@@ -46,22 +46,16 @@ def latest_recycle(root):
 
 def section(folder):
     """The "Replacing workers" section of BENCHMARKS.md (a list of lines), with bench/recycle-notes.md after it."""
-    out = ["## Replacing workers: maxTasksPerChild(1) and a crash, with and without spares (issue 13)", "",
-           "Every repetition on a fresh pool, built and warmed before the clock starts (procpool: its workers and "
+    return scale_table.titled_section(
+        "## Replacing workers: maxTasksPerChild(1) and a crash, with and without spares (issue 13)",
+        "Every repetition on a fresh pool, built and warmed before the clock starts (procpool: its workers and "
            "spares are up). `spares(n)` keeps n extra worker JVMs started and idle, to take a leaving worker's "
            "place at once. Each figure is the median over the runs of each run's median of 5 repetitions, "
            "[min–max] over the runs; lower is faster. Python's Pool has no spares; after a crash it loses the "
            "crashed task (no error ever comes), so its row is terminated, not joined. Command: "
            "`bash bench/cold.sh --recycle --runs 3` (`bench/python_recycle.py`, "
-           "`java -jar procpool-bench.jar --recycle`).", ""]
-    out.extend(table(folder))
-    notes = os.path.join(os.path.dirname(os.path.abspath(__file__)), "recycle-notes.md")
-    if os.path.exists(notes):
-        out.append("")
-        with open(notes) as fh:
-            out.extend(fh.read().rstrip("\n").split("\n"))
-    out.append("")
-    return out
+           "`java -jar procpool-bench.jar --recycle`).",
+        table(folder), "recycle-notes.md")
 
 
 def table(folder):

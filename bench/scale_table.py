@@ -35,6 +35,20 @@ def load(path):
     return rows
 
 
+def titled_section(heading, intro, table_lines, notes_name):
+    """A BENCHMARKS.md section (a list of lines): heading, intro paragraph, table, then the
+    hand-written bench/<notes_name> if it exists."""
+    out = [heading, "", intro, ""]
+    out.extend(table_lines)
+    notes = os.path.join(os.path.dirname(os.path.abspath(__file__)), notes_name)
+    if os.path.exists(notes):
+        out.append("")
+        with open(notes) as fh:
+            out.extend(fh.read().rstrip("\n").split("\n"))
+    out.append("")
+    return out
+
+
 def newest_folder(root, folder_glob, marker):
     """The newest root/<date>/<folder_glob> folder (by date, then name) holding the file marker, or None."""
     files = glob.glob(os.path.join(root, "*", folder_glob, marker))
