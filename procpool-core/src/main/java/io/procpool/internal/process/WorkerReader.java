@@ -132,9 +132,9 @@ final class WorkerReader {
       w.batchDone(r.batchNanos);
       boolean retiring = ctx.retiring(w.itemsSent);
       w.idleIfEmpty(retiring, ctx.dispatcher);
-      // the pool sends a worker no more once it has had its share; if the worker's own count has
-      // not reached it (an item standing for several tasks), ask it to leave rather than let it
-      // wait for batches that never come
+      // the pool sends a worker no more once it has had its share; a worker counts items, so when
+      // an item stands for several tasks (a relayed cluster batch) it has not reached its own
+      // limit: ask it to leave rather than let it wait for batches that never come
       askToLeave = retiring && w.inflight.isEmpty() && !w.leaving && !w.dead;
       if (w.inflight.size() <= w.window / 2) {
         // the writer refills once half the window is free: one wake-up and one socket write

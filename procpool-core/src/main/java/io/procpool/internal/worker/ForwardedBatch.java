@@ -37,18 +37,6 @@ public final class ForwardedBatch implements SerializableFunction<Object, Object
     }
   }
 
-  /**
-   * Tasks run by forwarded batches beyond one per forwarded batch, not yet counted by the worker's
-   * loop (which counts one task per item, and an item here is a whole batch): {@code
-   * maxTasksPerChild} counts the driver's tasks. Written by the task thread, drained by it.
-   */
-  private static final java.util.concurrent.atomic.AtomicLong EXTRA_TASKS = new java.util.concurrent.atomic.AtomicLong();
-
-  /** Returns and clears the tasks forwarded batches ran beyond one each (see {@link #EXTRA_TASKS}). */
-  static long drainExtraTasks() {
-    return EXTRA_TASKS.getAndSet(0);
-  }
-
   /** The one instance: it has no state of its own. */
   public static final ForwardedBatch INSTANCE = new ForwardedBatch();
 
@@ -81,9 +69,6 @@ public final class ForwardedBatch implements SerializableFunction<Object, Object
       long t0 = System.nanoTime();
       Object[] results = l.runner.run(m, null);
       long took = System.nanoTime() - t0;
-      if (results.length > 1) {
-        EXTRA_TASKS.addAndGet(results.length - 1);
-      }
       Buf out = new Buf(64 + bytes.length);
       l.messages.writeResult(out, m.batchId, took, l.runner.slowestIndex(), l.runner.slowestNanos(), false, results);
       return out.toByteArray();

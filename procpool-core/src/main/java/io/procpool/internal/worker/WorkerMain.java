@@ -123,7 +123,7 @@ public final class WorkerMain {
   /** The channel {@code connecting} completes with; its failure as the IOException it was. */
   private static SocketChannel connected(CompletableFuture<SocketChannel> connecting) throws IOException {
     try {
-      return connecting.get(); // bounded: a connect to a live pool's socket returns at once, to a dead one it fails
+      return connecting.get(); // ends: the pool kills a worker that has not connected within its start timeout
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while connecting to the pool", e);
@@ -284,7 +284,7 @@ public final class WorkerMain {
         long t0 = System.nanoTime();
         Object[] results = runner.run(batch, initFailure);
         long batchNanos = System.nanoTime() - t0;
-        done += results.length + (int) ForwardedBatch.drainExtraTasks(); // a forwarded batch counts its own tasks
+        done += results.length;
         String retire = null;
         if (maxTasks > 0 && done >= maxTasks) {
           retire = "completed " + done + " tasks (maxTasksPerChild " + maxTasks + ")";
