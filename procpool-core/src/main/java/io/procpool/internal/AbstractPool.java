@@ -12,7 +12,6 @@ import io.procpool.SerializableCallable;
 import io.procpool.SerializableFunction;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
@@ -104,14 +103,15 @@ public abstract class AbstractPool implements Pool {
     return dispatcher.outstandingApprox() <= processes;
   }
 
-  private void batchCompleted(Batch batch, Object[] results) {
+  private void batchCompleted(Batch batch, Object[] values, int at) {
+    int n = batch.size();
     int failedItems = 0;
-    for (Object r : results) {
-      if (r instanceof Failure) {
+    for (int i = at; i < at + n; i++) {
+      if (values[i] instanceof Failure) {
         failedItems++;
       }
     }
-    stats.completed.add(results.length - failedItems);
+    stats.completed.add(n - failedItems);
     stats.failed.add(failedItems);
     ProgressListener listener = progressListener;
     if (listener == null) {
@@ -119,7 +119,7 @@ public abstract class AbstractPool implements Pool {
     }
     Job job = batch.job();
     synchronized (job) {
-      emit(listener, job.count(results.length, failedItems));
+      emit(listener, job.count(n, failedItems));
     }
   }
 
@@ -464,8 +464,8 @@ public abstract class AbstractPool implements Pool {
     int max = Math.max(1, Math.min(chunksize, backend.maxBatchSize()));
     List<Batch> batches = new ArrayList<>((items.length + max - 1) / max);
     for (int off = 0; off < items.length; off += max) {
-      Object[] part = off == 0 && items.length <= max ? items : Arrays.copyOfRange(items, off, Math.min(items.length, off + max));
-      batches.add(dispatcher.newBatch(job, start + off, part));
+      // slices by reference: the input is the call's own snapshot (or, for outcomesAsync, documented as not to be changed)
+      batches.add(dispatcher.newBatch(job, start + off, items, off, Math.min(max, items.length - off)));
     }
     if (job.prepared() instanceof Failure) {
       checkRunning();

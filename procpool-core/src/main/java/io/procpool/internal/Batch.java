@@ -10,7 +10,10 @@ public final class Batch {
   private final long id;
   private final Job job;
   private final int start;
+  /** The items: {@code items[from .. from + size)}, a slice of the job's input shared by reference (never written). */
   private final Object[] items;
+  private final int from;
+  private final int size;
   private final Dispatcher dispatcher;
   /** How many tasks the items stand for (see {@link #tasks}). */
   private final int tasks;
@@ -34,19 +37,21 @@ public final class Batch {
 
   /** The head of a dispatcher's outstanding list: links to itself. */
   static Batch sentinel() {
-    Batch s = new Batch(-1, null, 0, new Object[0], null);
+    Batch s = new Batch(-1, null, 0, new Object[0], 0, 0, null);
     s.prevOutstanding = s;
     s.nextOutstanding = s;
     return s;
   }
 
-  Batch(long id, Job job, int start, Object[] items, Dispatcher dispatcher) {
+  Batch(long id, Job job, int start, Object[] items, int from, int size, Dispatcher dispatcher) {
     this.id = id;
     this.job = job;
     this.start = start;
     this.items = items;
+    this.from = from;
+    this.size = size;
     this.dispatcher = dispatcher;
-    this.tasks = job == null ? items.length : job.tasks(start, items.length);
+    this.tasks = job == null ? size : job.tasks(start, size);
   }
 
   public long id() {
@@ -63,11 +68,25 @@ public final class Batch {
   }
 
   public int size() {
-    return items.length;
+    return size;
   }
 
-  public Object[] items() {
+  /** Item {@code i} of this batch ({@code 0 <= i < size()}). */
+  public Object item(int i) {
+    return items[from + i];
+  }
+
+  /**
+   * The array holding this batch's items at {@link #itemsFrom()} onwards, {@link #size()} of them:
+   * the job's input itself, not a copy. Read it, never write it.
+   */
+  public Object[] itemsArray() {
     return items;
+  }
+
+  /** Where this batch's items start in {@link #itemsArray()}. */
+  public int itemsFrom() {
+    return from;
   }
 
   /**
@@ -93,31 +112,58 @@ public final class Batch {
   }
 
   /**
-   * Delivers the outcome of every item; returns false (and does nothing) if the batch was already
-   * completed.
+   * Delivers the outcome of every item ({@code results[i]} for item {@code i}); returns false (and
+   * does nothing) if the batch was already completed.
    */
   public boolean complete(Object[] results) {
-    if (!COMPLETED.compareAndSet(this, 0, 1)) {
+    if (!claim()) {
       return false;
     }
-    try {
-      dispatcher.observe(this, results);
-      job.onBatch(this, results);
-    } finally {
-      dispatcher.completed(this);
-    }
+    deliver(results, 0);
     return true;
   }
 
   /** Fails every item of the batch with {@code cause}; false if it was already completed. */
   public boolean fail(Throwable cause) {
-    Object[] results = new Object[items.length];
+    if (!claim()) {
+      return false;
+    }
+    failClaimed(cause);
+    return true;
+  }
+
+  /**
+   * Takes the right to complete this batch: true for the one caller that gets it, who must then
+   * call {@link #deliver} or {@link #failClaimed} exactly once. Lets a backend decode results
+   * straight into {@link Job#resultSlots} without racing a second copy of the batch (stealing).
+   */
+  public boolean claim() {
+    return COMPLETED.compareAndSet(this, 0, 1);
+  }
+
+  /**
+   * Completes a {@link #claim claimed} batch: {@code values[at + i]} is item {@code i}'s result or
+   * {@link Failure}. {@code values} may be the job's own {@link Job#resultSlots} with {@code at ==
+   * start()}, already filled.
+   */
+  public void deliver(Object[] values, int at) {
+    try {
+      dispatcher.observe(this, values, at);
+      job.onBatch(this, values, at);
+    } finally {
+      dispatcher.completed(this);
+    }
+  }
+
+  /** Fails every item of a {@link #claim claimed} batch with {@code cause}. */
+  public void failClaimed(Throwable cause) {
+    Object[] results = new Object[size];
     Arrays.fill(results, new Failure(cause));
-    return complete(results);
+    deliver(results, 0);
   }
 
   @Override
   public String toString() {
-    return "Batch[id=" + id + ", job=" + job.id() + ", items " + start + ".." + (start + items.length - 1) + "]";
+    return "Batch[id=" + id + ", job=" + job.id() + ", items " + start + ".." + (start + size - 1) + "]";
   }
 }

@@ -37,9 +37,17 @@ public final class Dispatcher {
   private volatile int idleWorkers;
   private final AtomicLong nextBatchId = new AtomicLong();
 
-  /** Creates a batch of this dispatcher (ids are unique per pool). */
+  /** Creates a batch of this dispatcher (ids are unique per pool) of all of {@code items}. */
   public Batch newBatch(Job job, int start, Object[] items) {
-    return new Batch(nextBatchId.incrementAndGet(), job, start, items, this);
+    return newBatch(job, start, items, 0, items.length);
+  }
+
+  /**
+   * Creates a batch of {@code items[from .. from + size)}, by reference: the caller must not
+   * change those items while the batch may run.
+   */
+  public Batch newBatch(Job job, int start, Object[] items, int from, int size) {
+    return new Batch(nextBatchId.incrementAndGet(), job, start, items, from, size, this);
   }
 
   /**
@@ -210,9 +218,9 @@ public final class Dispatcher {
     }
   }
 
-  /** Sees every batch once it has completed, outside the dispatcher's lock. */
+  /** Sees every batch once it has completed, outside the dispatcher's lock ({@code values[at + i]}: item i's outcome). */
   interface Observer {
-    void batchCompleted(Batch batch, Object[] results);
+    void batchCompleted(Batch batch, Object[] values, int at);
   }
 
   private volatile Observer observer;
@@ -225,11 +233,11 @@ public final class Dispatcher {
    * Tells the observer (stats, progress) about a completed batch; called before the batch's
    * results reach the caller, so that what the caller sees after {@code map} returns counts it.
    */
-  void observe(Batch batch, Object[] results) {
+  void observe(Batch batch, Object[] values, int at) {
     Observer o = observer;
     if (o != null) {
       try {
-        o.batchCompleted(batch, results);
+        o.batchCompleted(batch, values, at);
       } catch (RuntimeException e) {
         // a bug in the bookkeeping must not keep the results from the caller
         org.slf4j.LoggerFactory.getLogger(Dispatcher.class).error("procpool: counting a completed batch failed", e);

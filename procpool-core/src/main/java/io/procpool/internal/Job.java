@@ -96,9 +96,18 @@ public abstract class Job {
   public void noteEncoded(int items, long bytes) {}
 
   /**
-   * Receives the outcome of every item of one batch, exactly once per batch: {@code results[i]} is
-   * the value for item {@code batch.start() + i}, or a {@link Failure}. Called on a backend thread;
-   * must not block.
+   * The array where a backend may decode a batch's results in place, item {@code batch.start() + i}
+   * at index {@code batch.start() + i}, after it has {@link Batch#claim claimed} the batch; or null
+   * (the default) when the job wants each batch's results in an array of their own.
    */
-  abstract void onBatch(Batch batch, Object[] results);
+  public Object[] resultSlots() {
+    return null;
+  }
+
+  /**
+   * Receives the outcome of every item of one batch, exactly once per batch: {@code values[at + i]}
+   * is the value for item {@code batch.start() + i}, or a {@link Failure}; {@code values} may be
+   * {@link #resultSlots} itself. Called on a backend thread; must not block.
+   */
+  abstract void onBatch(Batch batch, Object[] values, int at);
 }

@@ -1,9 +1,7 @@
 package io.procpool.internal;
 
 import io.procpool.SerializableFunction;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * A job whose results are wanted all at once ({@code map}, {@code starmap}, {@code apply} and their
@@ -36,7 +34,7 @@ final class MapJob extends Job {
     this.result = result;
     result.onCancel(this::abandon);
     if (size == 0) {
-      result.succeed(shape == Shape.OUTCOMES ? new Object[0] : new ArrayList<>());
+      result.succeed(shape == Shape.OUTCOMES ? new Object[0] : new ResultList(new Object[0]));
     }
   }
 
@@ -46,9 +44,14 @@ final class MapJob extends Job {
   }
 
   @Override
-  void onBatch(Batch batch, Object[] values) {
+  public Object[] resultSlots() {
+    return shape == Shape.SINGLE ? null : results;
+  }
+
+  @Override
+  void onBatch(Batch batch, Object[] values, int at) {
     if (shape == Shape.SINGLE) { // apply / applyAsync: one item, one batch, completed once (Batch guarantees it)
-      Object v = values[0];
+      Object v = values[at];
       if (v instanceof Failure) {
         result.fail(-1, ((Failure) v).cause());
       } else {
@@ -57,9 +60,14 @@ final class MapJob extends Job {
       return;
     }
     boolean done;
+    int n = batch.size();
     synchronized (this) {
-      System.arraycopy(values, 0, results, batch.start(), values.length);
-      remaining -= values.length;
+      // a backend that decoded in place has written the slots already (its claim made it their only writer);
+      // the monitor publishes them to whichever thread finishes the job
+      if (values != results || at != batch.start()) {
+        System.arraycopy(values, at, results, batch.start(), n);
+      }
+      remaining -= n;
       done = remaining == 0;
     }
     if (done) {
@@ -81,9 +89,6 @@ final class MapJob extends Job {
         return;
       }
     }
-    List<Object> list = new ArrayList<>(results.length);
-    java.util.Collections.addAll(list, results); // one copy (new ArrayList<>(Arrays.asList(..)) makes two)
-    Arrays.fill(results, null);
-    result.succeed(list);
+    result.succeed(new ResultList(results)); // the list takes the array: no copy
   }
 }

@@ -1,6 +1,7 @@
 package io.procpool.internal.process;
 
 import io.procpool.internal.Batch;
+import io.procpool.internal.BatchResults;
 import io.procpool.internal.Failure;
 import io.procpool.internal.wire.BatchCodec;
 import io.procpool.internal.wire.FrameChannel;
@@ -16,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * and completes batches from their results ({@link #onResult}, also used by {@link WorkerExits} for
  * the results a dead worker held back), notes READY, BYE, EXITING and REVOKED, and wakes the
  * writer once half the window is free. Takes the worker's monitor for the in-flight bookkeeping;
- * decodes before it and completes batches after it.
+ * reads a result's header before it, and decodes its values (into the job's results) after it.
  */
 final class WorkerReader {
   private static final Logger LOG = LoggerFactory.getLogger(WorkerReader.class);
@@ -111,7 +112,8 @@ final class WorkerReader {
 
   /** Handles a RESULT frame of {@code w}; returns whether it was for a batch still in flight. */
   boolean onResult(WorkerHandle w, FrameChannel.Frame f) throws IOException {
-    BatchCodec.Result r = ctx.messages.readResult(f.reader());
+    In values = f.reader();
+    BatchCodec.Result r = ctx.messages.readResultHeader(values); // the values are decoded once the batch is known
     Batch b;
     Map<Integer, Throwable> local;
     boolean timedOut;
@@ -160,25 +162,7 @@ final class WorkerReader {
       policy.retryOrFail(b, timeouts.exception(), w);
       return true;
     }
-    if (r.decodeError != null) {
-      b.fail(r.decodeError);
-      return true;
-    }
-    Object[] results = r.values;
-    if (results.length != b.size()) {
-      Throwable cause =
-          results.length == 1 && results[0] instanceof Failure
-              ? ((Failure) results[0]).cause()
-              : new IOException("procpool internal error: " + results.length + " results for " + b.size() + " items");
-      b.fail(cause);
-      return true;
-    }
-    if (local != null) {
-      for (Map.Entry<Integer, Throwable> e : local.entrySet()) {
-        results[e.getKey()] = new Failure(e.getValue());
-      }
-    }
-    b.complete(results);
+    BatchResults.complete(b, ctx.messages, values, local); // straight into the job's results; a no-op if another copy won
     return true;
   }
 }

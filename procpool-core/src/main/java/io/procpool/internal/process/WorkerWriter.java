@@ -67,7 +67,7 @@ final class WorkerWriter {
             try {
               out.writeInt(0).writeByte(Protocol.BATCH);
               EncodedFunction fn = (EncodedFunction) b.job().prepared();
-              ctx.messages.writeBatch(out, b.id(), fn, w.functions.send(fn.key), b.items(), failures);
+              ctx.messages.writeBatch(out, b.id(), fn, w.functions.send(fn.key), b.itemsArray(), b.itemsFrom(), b.size(), failures);
               long length = out.contentSize() - contentMark - 4;
               if (length > FrameChannel.MAX_FRAME) {
                 throw new IllegalArgumentException(

@@ -121,18 +121,18 @@ public final class ThreadBackend implements Backend {
 
   private void run(Batch batch, Throwable initFailure, int id) {
     Job job = batch.job();
-    Object[] items = batch.items();
-    Object[] results = new Object[items.length];
+    int n = batch.size();
+    Object[] results = new Object[n];
     long slowest = -1;
     int slowestIndex = -1;
-    for (int i = 0; i < items.length; i++) {
+    for (int i = 0; i < n; i++) {
       long t0 = System.nanoTime();
       if (initFailure != null) {
         results[i] = new Failure(initFailure);
         continue;
       }
       try {
-        results[i] = job.fn().apply(items[i]);
+        results[i] = job.fn().apply(batch.item(i));
       } catch (Throwable t) {
         if (killed) {
           results[i] = new Failure(new PoolTerminatedException("the pool was terminated while this task ran"));

@@ -33,7 +33,17 @@ public final class BatchCodec {
    */
   public void writeBatch(Buf out, long batchId, EncodedFunction fn, boolean carryFunction, Object[] items,
       Map<Integer, Throwable> failures) {
-    out.ensure(WireCodec.sizeHint(items) + fn.bytes.length + (fn.captured == null ? 0 : fn.captured.length) + 36);
+    writeBatch(out, batchId, fn, carryFunction, items, 0, items.length, failures);
+  }
+
+  /**
+   * As {@link #writeBatch(Buf, long, EncodedFunction, boolean, Object[], Map)}, of the items {@code
+   * items[from .. from + count)} (a slice of the job's input, not copied); {@code failures} is
+   * keyed by the index within the slice.
+   */
+  public void writeBatch(Buf out, long batchId, EncodedFunction fn, boolean carryFunction, Object[] items, int from,
+      int count, Map<Integer, Throwable> failures) {
+    out.ensure(WireCodec.sizeHint(items, from, count) + fn.bytes.length + (fn.captured == null ? 0 : fn.captured.length) + 36);
     out.writeLong(batchId).writeLong(fn.key);
     if (carryFunction) {
       out.writeInt(fn.bytes.length);
@@ -49,6 +59,8 @@ public final class BatchCodec {
     codec.writeValues(
         out,
         items,
+        from,
+        count,
         (i, e) -> {
           failures.put(i, e);
           return WireCodec.SKIPPED;
@@ -145,20 +157,42 @@ public final class BatchCodec {
    * @throws IOException if even the header cannot be read
    */
   public Result readResult(In in) throws IOException {
+    Result header = readResultHeader(in);
+    try {
+      Object[] values = readResultValues(in, null, 0, -1);
+      return new Result(header.batchId, header.batchNanos, header.slowestIndex, header.slowestNanos, header.interrupted,
+          values, null);
+    } catch (IOException | RuntimeException e) {
+      return new Result(header.batchId, header.batchNanos, header.slowestIndex, header.slowestNanos, header.interrupted,
+          null, e);
+    }
+  }
+
+  /**
+   * Reads the header of a result body (no values: {@link Result#values} is null), and leaves
+   * {@code in} at the values, for {@link #readResultValues}; so that a receiver can find the batch
+   * first and decode its results where they belong, or not at all.
+   *
+   * @throws IOException if the header cannot be read
+   */
+  public Result readResultHeader(In in) throws IOException {
     long id = in.readLong();
     long batchNanos = in.readLong();
     int slowestIndex = in.readInt();
     long slowestNanos = in.readLong();
     boolean interrupted = in.readByte() == 1;
-    Object[] values;
-    Exception decodeError = null;
-    try {
-      values = codec.readValues(in);
-    } catch (IOException | RuntimeException e) {
-      values = null;
-      decodeError = e;
-    }
-    return new Result(id, batchNanos, slowestIndex, slowestNanos, interrupted, values, decodeError);
+    return new Result(id, batchNanos, slowestIndex, slowestNanos, interrupted, null, null);
+  }
+
+  /**
+   * Reads the results that follow a {@link #readResultHeader header}, as {@link
+   * WireCodec#readValues(In, Object[], int, int)}: into {@code into[at ..]} when there are {@code
+   * expected} of them, else into a new array; returns the array used.
+   *
+   * @throws IOException if the values' framing is corrupt
+   */
+  public Object[] readResultValues(In in, Object[] into, int at, int expected) throws IOException {
+    return codec.readValues(in, into, at, expected);
   }
 
   private static Exception resultError(Exception e) {

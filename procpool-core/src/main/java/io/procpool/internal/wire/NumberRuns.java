@@ -23,16 +23,19 @@ public final class NumberRuns {
     return tag == LONG_RUN || tag == INT_RUN || tag == DOUBLE_RUN;
   }
 
-  /** How many values from {@code from} on are of {@code type}, if it is Long, Integer or Double; else 1. */
-  public static int length(Object[] values, int from, Class<?> type) {
+  /**
+   * How many values from {@code from} on, before {@code end}, are of {@code type}, if it is Long,
+   * Integer or Double; else 1.
+   */
+  public static int length(Object[] values, int from, int end, Class<?> type) {
     if (type != Long.class && type != Integer.class && type != Double.class) {
       return 1;
     }
-    int end = from + 1;
-    while (end < values.length && values[end] != null && values[end].getClass() == type) {
-      end++;
+    int i = from + 1;
+    while (i < end && values[i] != null && values[i].getClass() == type) {
+      i++;
     }
-    return end - from;
+    return i - from;
   }
 
   public static void write(Buf out, Object[] values, int from, int count) {
@@ -58,11 +61,11 @@ public final class NumberRuns {
     }
   }
 
-  /** Reads a run written by {@link #write} into {@code out[from..)}; returns its length. */
-  public static int read(int tag, In in, Object[] out, int from) throws IOException {
+  /** Reads a run written by {@link #write} into {@code out[from .. end)}; returns its length. */
+  public static int read(int tag, In in, Object[] out, int from, int end) throws IOException {
     int count = in.readInt();
-    if (count < 1 || count > out.length - from) {
-      throw new IOException("corrupt run of " + count + " values at item " + from + " of " + out.length);
+    if (count < 1 || count > end - from) {
+      throw new IOException("corrupt run of " + count + " values at slot " + from + " of a message ending at " + end);
     }
     for (int i = from; i < from + count; i++) {
       if (tag == LONG_RUN) {

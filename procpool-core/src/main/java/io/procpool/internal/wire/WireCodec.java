@@ -78,14 +78,23 @@ public final class WireCodec {
    * {@code onError} returns for it (a {@link Failure} or {@link #SKIPPED}), and the rest still goes.
    */
   public void writeValues(Buf out, Object[] values, Unencodable onError) {
+    writeValues(out, values, 0, values.length, onError);
+  }
+
+  /**
+   * Appends {@code values[from .. from + count)} to {@code out}, as one message of {@code count}
+   * values, read back by {@link #readValues}; {@code onError} gets indexes counted from {@code from}.
+   * The array is only read: a caller can encode a slice of a larger array without copying it.
+   */
+  public void writeValues(Buf out, Object[] values, int from, int count, Unencodable onError) {
     int mark = out.size();
     try {
-      tryWriteValues(out, values);
+      tryWriteValues(out, values, from, count);
       return;
     } catch (IOException | RuntimeException e) {
       // find the values that fail on their own, replace them, and write again
     }
-    Object[] copy = values.clone();
+    Object[] copy = java.util.Arrays.copyOfRange(values, from, from + count);
     for (int i = 0; i < copy.length; i++) {
       Exception err = checkEncodable(copy[i]);
       if (err != null) {
@@ -94,7 +103,7 @@ public final class WireCodec {
     }
     out.truncate(mark);
     try {
-      tryWriteValues(out, copy);
+      tryWriteValues(out, copy, 0, copy.length);
     } catch (IOException | RuntimeException e) {
       // values that serialize alone but not together (shared state changing under us): give up on all
       out.truncate(mark);
@@ -103,22 +112,23 @@ public final class WireCodec {
         all[i] = onError.replace(i, e instanceof Exception ? (Exception) e : new IOException(e));
       }
       try {
-        tryWriteValues(out, all);
+        tryWriteValues(out, all, 0, all.length);
       } catch (IOException ex) {
         throw new IllegalStateException("cannot encode even the failures", ex);
       }
     }
   }
 
-  private void tryWriteValues(Buf out, Object[] values) throws IOException {
-    out.writeInt(values.length);
+  private void tryWriteValues(Buf out, Object[] values, int from, int count) throws IOException {
+    out.writeInt(count);
     int lenAt = out.size();
     long contentAt = out.contentSize();
     out.writeInt(0); // length of the tagged section (spliced arrays included), patched below
     ObjectSection objects = new ObjectSection();
-    for (int i = 0; i < values.length; ) {
+    int end = from + count;
+    for (int i = from; i < end; ) {
       Object v = values[i];
-      int run = v == null ? 1 : NumberRuns.length(values, i, v.getClass());
+      int run = v == null ? 1 : NumberRuns.length(values, i, end, v.getClass());
       if (run >= NumberRuns.MIN_RUN) {
         NumberRuns.write(out, values, i, run);
         i += run;
@@ -237,8 +247,14 @@ public final class WireCodec {
    * is sized once instead of being copied while it grows.
    */
   public static int sizeHint(Object[] values) {
-    long n = 16L + 10L * values.length;
-    for (Object o : values) {
+    return sizeHint(values, 0, values.length);
+  }
+
+  /** {@link #sizeHint(Object[])} of {@code values[from .. from + count)}. */
+  public static int sizeHint(Object[] values, int from, int count) {
+    long n = 16L + 10L * count;
+    for (int i = from; i < from + count; i++) {
+      Object o = values[i];
       if (o instanceof byte[] && ((byte[]) o).length < Buf.SPLICE_MIN) {
         n += ((byte[]) o).length; // longer ones are spliced into the frame, not copied (Buf)
       } else if (o instanceof String) {
@@ -251,7 +267,7 @@ public final class WireCodec {
   /** Returns why {@code v} cannot be encoded on its own, or null if it can. */
   private Exception checkEncodable(Object v) {
     try {
-      tryWriteValues(new Buf(64), new Object[] {v});
+      tryWriteValues(new Buf(64), new Object[] {v}, 0, 1);
       return null;
     } catch (NotSerializableException e) {
       NotSerializableException named =
@@ -267,20 +283,44 @@ public final class WireCodec {
 
   /** Reads values written by {@link #writeValues}. An item that cannot be read becomes a {@link Failure}. */
   public Object[] readValues(In in) throws IOException {
+    return readValues(in, null, 0, -1);
+  }
+
+  /**
+   * Reads values written by {@link #writeValues}: when there are exactly {@code expected} of them,
+   * into {@code into[at .. at + expected)}, and returns {@code into}; else (or when {@code into}
+   * is null) into a new array, which it returns, leaving {@code into} untouched. An item that
+   * cannot be read becomes a {@link Failure}.
+   *
+   * @throws IOException if the message's own framing is corrupt (some slots may then be written)
+   */
+  public Object[] readValues(In in, Object[] into, int at, int expected) throws IOException {
     int n = in.readInt();
     int taggedLen = in.readInt();
+    if (n < 0 || taggedLen < 0) { // the tagged length counts spliced arrays too (not in this body): no upper bound here
+      throw new IOException("corrupt values header: " + n + " values, " + taggedLen + " bytes");
+    }
     int objectsAt = in.pos + taggedLen;
     In objectsIn = in.slice(objectsAt, in.end - objectsAt);
     ObjectInputStream[] ois = {null};
     List<Failure> failures = new ArrayList<>();
-    Object[] out = new Object[n];
+    Object[] out;
+    int base;
+    if (into != null && n == expected) {
+      out = into;
+      base = at;
+    } else {
+      out = new Object[n];
+      base = 0;
+    }
+    int end = base + n;
     In tagged = in.slice(in.pos, taggedLen);
-    for (int i = 0; i < n; i++) {
+    for (int i = base; i < end; i++) {
       try {
         int tag = tagged.pos < tagged.end ? tagged.a[tagged.pos] : -1;
         if (NumberRuns.isRun(tag)) {
           tagged.pos++;
-          i += NumberRuns.read(tag, tagged, out, i) - 1;
+          i += NumberRuns.read(tag, tagged, out, i, end) - 1;
           continue;
         }
         out[i] = readValue(tagged, objectsIn, ois, failures);
@@ -288,7 +328,7 @@ public final class WireCodec {
         out[i] = new Failure(e);
         if (!(e instanceof ClassNotFoundException)) {
           // the object stream may be out of step now: fail what is left of it with the same error
-          for (int j = i + 1; j < n; j++) {
+          for (int j = i + 1; j < end; j++) {
             out[j] = new Failure(e);
           }
           break;

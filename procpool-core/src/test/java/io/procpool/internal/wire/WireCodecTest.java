@@ -200,4 +200,62 @@ class WireCodecTest {
     assertThat(out.hasSplices()).isFalse();
     assertThat(out.contentSize()).isZero();
   }
+
+  @Test
+  void aSliceIsWrittenAsAMessageOfItsOwnAndReadBackIntoPlace() throws IOException {
+    // a batch is a slice of the job's input, written without a copy; its results are read back
+    // into the job's array at the batch's start
+    Object[] input = {"before", 1L, 2L, 3L, 4L, 5L, "mid", 6L, 7L, "after"};
+    Buf out = new Buf(64);
+    codec.writeValues(out, input, 1, 8, (i, e) -> new Failure(e)); // the run of Longs stops at the slice's end
+    Object[] alone = codec.readValues(new In(out.array(), 0, out.size()));
+    assertThat(alone).containsExactly(1L, 2L, 3L, 4L, 5L, "mid", 6L, 7L);
+
+    Object[] slots = {"x", "y", null, null, null, null, null, null, null, null, "z"};
+    Object[] got = codec.readValues(new In(out.array(), 0, out.size()), slots, 2, 8);
+    assertThat(got).isSameAs(slots);
+    assertThat(slots).containsExactly("x", "y", 1L, 2L, 3L, 4L, 5L, "mid", 6L, 7L, "z");
+  }
+
+  @Test
+  void aMessageOfAnotherCountIsReadIntoAnArrayOfItsOwnLeavingTheSlotsAlone() throws IOException {
+    Buf out = new Buf(64);
+    codec.writeValues(out, new Object[] {1L, 2L, 3L, 4L, 5L}, (i, e) -> new Failure(e));
+    Object[] slots = new Object[8];
+    Object[] got = codec.readValues(new In(out.array(), 0, out.size()), slots, 0, 4);
+    assertThat(got).isNotSameAs(slots).containsExactly(1L, 2L, 3L, 4L, 5L);
+    assertThat(slots).containsOnlyNulls();
+  }
+
+  @Test
+  void aRunLongerThanItsMessageIsRefusedNotWrittenPastTheSlice() throws IOException {
+    Buf out = new Buf(64);
+    out.writeInt(2).writeInt(1 + 4 + 5 * 8); // a message of 2 values whose run claims 5
+    out.writeByte(NumberRuns.LONG_RUN).writeInt(5);
+    for (long v = 0; v < 5; v++) {
+      out.writeLong(v);
+    }
+    Object[] slots = {"keep", null, null, "keep", "keep", "keep"};
+    codec.readValues(new In(out.array(), 0, out.size()), slots, 1, 2);
+    assertThat(slots[1]).isInstanceOf(Failure.class);
+    assertThat(((Failure) slots[1]).cause()).hasMessageContaining("corrupt run");
+    assertThat(slots[0]).isEqualTo("keep");
+    assertThat(slots).endsWith("keep", "keep", "keep"); // nothing written past the message's own slots
+  }
+
+  @Test
+  void anUnencodableValueInASliceIsReplacedByItsIndexWithinTheSlice() throws IOException {
+    Object[] input = {"a", "b", new Object(), "d"};
+    Buf out = new Buf(64);
+    List<Integer> replaced = new ArrayList<>();
+    codec.writeValues(out, input, 1, 3, (i, e) -> {
+      replaced.add(i);
+      return new Failure(e);
+    });
+    Object[] back = codec.readValues(new In(out.array(), 0, out.size()));
+    assertThat(replaced).containsExactly(1);
+    assertThat(back[0]).isEqualTo("b");
+    assertThat(back[1]).isInstanceOf(Failure.class);
+    assertThat(back[2]).isEqualTo("d");
+  }
 }

@@ -5,6 +5,7 @@ import io.procpool.PoolTerminatedException;
 import io.procpool.WorkerCrashedException;
 import io.procpool.WorkerStartException;
 import io.procpool.internal.Batch;
+import io.procpool.internal.BatchResults;
 import io.procpool.internal.Dispatcher;
 import io.procpool.internal.Failure;
 import io.procpool.internal.Stats;
@@ -146,7 +147,8 @@ final class ClusterDispatch {
     try {
       Buf out = new Buf(64);
       out.writeInt(b.size());
-      messages.writeBatch(out, b.id(), ((JobSpeed) b.job().prepared()).function, carryFunction, b.items(), failures);
+      messages.writeBatch(out, b.id(), ((JobSpeed) b.job().prepared()).function, carryFunction, b.itemsArray(), b.itemsFrom(),
+          b.size(), failures);
       b.job().noteEncoded(b.size(), out.size() - 4); // imap's byte budget
       return out.toByteArray();
     } catch (RuntimeException e) {
@@ -214,9 +216,10 @@ final class ClusterDispatch {
 
   private void complete(AgentLink l, AgentLink.Sent s, byte[] body) {
     Batch b = s.batch;
+    In values = new In(body, 0, body.length);
     BatchCodec.Result r;
     try {
-      r = messages.readResult(new In(body, 0, body.length));
+      r = messages.readResultHeader(values);
     } catch (IOException e) {
       retryOrFail(b, e);
       return;
@@ -225,21 +228,7 @@ final class ClusterDispatch {
     if (r.slowestIndex >= 0) {
       stats.taskTimed(b.job(), b.start() + r.slowestIndex, r.slowestNanos, l.index);
     }
-    if (r.decodeError != null) {
-      b.fail(r.decodeError);
-      return;
-    }
-    Object[] values = r.values;
-    if (values.length != b.size()) {
-      b.fail(new IOException("procpool internal error: " + values.length + " results for " + b.size() + " items"));
-      return;
-    }
-    if (s.localFailures != null) {
-      for (Map.Entry<Integer, Throwable> e : s.localFailures.entrySet()) {
-        values[e.getKey()] = new Failure(e.getValue());
-      }
-    }
-    b.complete(values);
+    BatchResults.complete(b, messages, values, s.localFailures); // straight into the job's results
   }
 
   /** A call that failed in Hazelcast (the agent left, or refused): the batch runs again or fails (results thread). */
