@@ -198,6 +198,21 @@ def section(folder):
                 c("imap", "items_per_s"), c("imap", "caller_heap_before_mib"),
                 c("imap", "caller_peak_used_heap_mib"), c("imap", "caller_peak_heap_after_gc_mib")))
         lines.append("")
+        if any(find(rows, "SCALE-items", "map", "caller_allocated_mib", n=n) for n in ns):
+            lines += ["The caller's garbage in the same `map` calls: bytes allocated by all threads of the caller's "
+                      "JVM during the call (`com.sun.management.ThreadMXBean`, the heap sampler excluded) and the "
+                      "young collections with their pause time (`GarbageCollectorMXBean`). The results themselves "
+                      "are a `Long` (24 bytes) and a reference (4) per item; the input snapshot another 4.", "",
+                      "| items | map: allocated (MiB) | bytes per item | young collections | young pauses (ms) |",
+                      "|---|---|---|---|---|"]
+            for n in ns:
+                a = find(rows, "SCALE-items", "map", "caller_allocated_mib", n=n)
+                per = ("%.1f" % (a["median"] * (1 << 20) / n)) if a and a.get("median") is not None else "–"
+                lines.append("| 10^%d | %s | %s | %s | %s |" % (
+                    len(str(n)) - 1, cell(a), per,
+                    cell(find(rows, "SCALE-items", "map", "caller_young_gcs", n=n)),
+                    cell(find(rows, "SCALE-items", "map", "caller_young_gc_ms", n=n))))
+            lines.append("")
 
     # ---- reading
     notes = []

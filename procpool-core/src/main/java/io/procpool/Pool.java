@@ -56,7 +56,8 @@ public interface Pool extends AutoCloseable {
    * Applies {@code fn} to every item and returns the results in input order, blocking until all
    * are done. The input is read on the calling thread before any work starts; an exception thrown
    * by its iterator is thrown here as is. Items go to workers in chunks of
-   * {@code ceil(n / (4 * processes()))}, as in Python.
+   * {@code ceil(n / (4 * processes()))}, as in Python, and at most 65,536 items (a larger chunk
+   * only makes the messages bigger).
    *
    * @param fn the function
    * @param items the inputs

@@ -61,6 +61,29 @@ class ObservabilityTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"process", "threads"})
+  void mapsDefaultChunksAreAsInPythonUpTo65536Items(String kind) throws Exception {
+    // one progress event per batch: the batch sizes are the differences between events
+    for (int n : new int[] {1000, 1_000_000}) {
+      List<Progress> events = new CopyOnWriteArrayList<>();
+      try (Pool pool = pool(kind, events::add)) {
+        List<Integer> items = IntStream.range(0, n).boxed().collect(Collectors.toList());
+        assertThat(pool.map(Tasks::square, items)).hasSize(n);
+        await().atMost(Duration.ofSeconds(5)).until(() -> !events.isEmpty() && events.get(events.size() - 1).finished());
+        List<Long> sizes = new ArrayList<>();
+        long before = 0;
+        for (Progress p : events) {
+          sizes.add(p.completed() - before);
+          before = p.completed();
+        }
+        int expected = Math.min(65_536, (n + 7) / 8); // ceil(n / (4 * 2 workers)), capped
+        assertThat(sizes).as("batch sizes of a map of %d", n).allMatch(s -> s <= expected).contains((long) expected);
+        assertThat(sizes).hasSize((n + expected - 1) / expected);
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"process", "threads"})
   void imapProgressLearnsTheTotalWhenTheInputEnds(String kind) {
     List<Progress> events = new CopyOnWriteArrayList<>();
     try (Pool pool = pool(kind, events::add)) {

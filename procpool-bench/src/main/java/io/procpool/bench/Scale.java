@@ -359,6 +359,9 @@ final class Scale {
         double[] peak = new double[reps];
         double[] peakLive = new double[reps];
         double[] base = new double[reps];
+        double[] allocated = new double[reps];
+        double[] youngGcs = new double[reps];
+        double[] youngMs = new double[reps];
         for (int i = 0; i < reps; i++) {
           List<Long> in = Scenarios.range(n);
           base[i] = usedAfterGc() / MIB;
@@ -366,12 +369,17 @@ final class Scale {
           double secs;
           List<Long> r;
           try (HeapSampler hs = new HeapSampler()) {
+            CallerGarbage before = CallerGarbage.snapshot(hs.thread);
             t = System.nanoTime();
             r = pool.map(Work::square, in);
             secs = Scenarios.secondsSince(t);
+            CallerGarbage after = CallerGarbage.snapshot(hs.thread);
             hs.close();
             peak[i] = hs.peakUsed / MIB;
             peakLive[i] = hs.peakAfterGc / MIB;
+            allocated[i] = after.allocatedMibSince(before);
+            youngGcs[i] = after.youngCollectionsSince(before);
+            youngMs[i] = after.youngPauseMillisSince(before);
           }
           rates[i] = n / secs;
           checkSquares(r, n);
@@ -383,6 +391,9 @@ final class Scale {
         emit("SCALE-items", "map", procs, params, "caller_peak_used_heap_mib", peak, 1);
         emit("SCALE-items", "map", procs, params, "caller_peak_heap_after_gc_mib", peakLive, 1);
         emit("SCALE-items", "map", procs, params, "caller_heap_before_mib", base, 1);
+        emit("SCALE-items", "map", procs, params, "caller_allocated_mib", allocated, 1);
+        emit("SCALE-items", "map", procs, params, "caller_young_gcs", youngGcs, 1);
+        emit("SCALE-items", "map", procs, params, "caller_young_gc_ms", youngMs, 1);
         // imap: a lazy input, results consumed and dropped
         rates = new double[reps];
         peak = new double[reps];

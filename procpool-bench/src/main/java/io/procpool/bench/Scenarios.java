@@ -97,10 +97,10 @@ final class Scenarios {
     return impl.equals(Args.PROCESS) ? "jvm" : "thread";
   }
 
-  /** The chunk size Pool.map (and procpool's map) picks by default: ceil(n / (4 * procs)). */
+  /** The chunk size procpool's map picks by default: Python's ceil(n / (4 * procs)), at most 65,536. */
   static long defaultChunksize(long n, int procs) {
     long per = 4L * procs;
-    return (n + per - 1) / per;
+    return Math.min(65_536, (n + per - 1) / per);
   }
 
   static long warmSize(long n) {

@@ -133,7 +133,8 @@ class JsonTest {
     assertThat(Stats.percentile(new double[] {5}, 99)).isEqualTo(5.0);
     assertThat(Stats.round(2.675, 2)).isEqualTo(2.67); // binary 2.67499..., as Python's round
     assertThat(Stats.round(Double.NaN, 2)).isNaN();
-    assertThat(Scenarios.defaultChunksize(1_000_000, 2)).isEqualTo(125_000);
+    assertThat(Scenarios.defaultChunksize(1_000_000, 2)).isEqualTo(65_536); // Python's 125,000, capped
+    assertThat(Scenarios.defaultChunksize(400_000, 2)).isEqualTo(50_000);
     assertThat(Scenarios.defaultChunksize(200, 4)).isEqualTo(13);
     assertThat(Scenarios.defaultChunksize(100, 2)).isEqualTo(13);
   }
