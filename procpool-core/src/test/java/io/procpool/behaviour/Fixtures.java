@@ -52,6 +52,20 @@ final class Fixtures {
   }
 
   /** The payload reversed (so that a worker returns different bytes of the same size). */
+  /** Even items: a 100 KiB array (large enough to travel apart from its message); odd ones: a JDK-serialized object. */
+  static Object bigArrayOrObject(int i) {
+    if (i % 2 == 0) {
+      byte[] b = new byte[100 * 1024];
+      java.util.Arrays.fill(b, (byte) i);
+      return b;
+    }
+    return java.math.BigInteger.valueOf(i).pow(20);
+  }
+
+  static Object same(Object x) {
+    return x;
+  }
+
   static byte[] reversed(byte[] b) {
     byte[] r = new byte[b.length];
     for (int i = 0; i < b.length; i++) {

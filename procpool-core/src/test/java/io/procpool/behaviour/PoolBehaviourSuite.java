@@ -435,6 +435,26 @@ abstract class PoolBehaviourSuite extends PoolContractSuite {
     }
   }
 
+  /** Large arrays and JDK-serialized objects in the same message (a chunk of results, both ways) both arrive. */
+  @Test
+  void test_large_arrays_and_serialized_objects_in_one_chunk() {
+    List<Integer> in = range(6);
+    List<Object> out = pool.map(Fixtures::bigArrayOrObject, in, 6);
+    for (int i = 0; i < 6; i++) {
+      Object expected = Fixtures.bigArrayOrObject(i);
+      if (expected instanceof byte[]) {
+        assertThat((byte[]) out.get(i)).as("item %d", i).isEqualTo((byte[]) expected);
+      } else {
+        assertThat(out.get(i)).as("item %d", i).isEqualTo(expected);
+      }
+    }
+    // and as a chunk of inputs: an identity over the same mix
+    List<Object> mixed = new ArrayList<>(out);
+    List<Object> back = pool.map(Fixtures::same, mixed, 6);
+    assertThat(back.get(1)).isEqualTo(Fixtures.bigArrayOrObject(1));
+    assertThat((byte[]) back.get(2)).isEqualTo((byte[]) Fixtures.bigArrayOrObject(2));
+  }
+
   /**
    * #23 test_release_task_refs (bpo-29861): the pool keeps no reference to the arguments or results
    * of a finished map. The caller's side is what we can observe for both backends (arguments are

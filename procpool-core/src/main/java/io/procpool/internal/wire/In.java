@@ -35,6 +35,31 @@ public final class In {
     }
   }
 
+  /**
+   * Where, in this reader's array, a stretch of {@code contentLen} bytes of the message as written
+   * (large arrays included) that starts at {@code from} ends: large arrays read apart ({@link
+   * Protocol#BLOBS}) that lie wholly within it are not in the array, so it ends earlier by their
+   * lengths. Arrays of a later stretch (the next message of the same frame) do not count.
+   */
+  public int contentEnd(int from, long contentLen) {
+    long left = contentLen;
+    int at = from;
+    if (blobs != null) {
+      for (int i = 0; i < blobAt.length; i++) {
+        if (blobAt[i] < from) {
+          continue;
+        }
+        long plain = blobAt[i] - at;
+        if (plain + blobs[i].length > left) {
+          break;
+        }
+        left -= plain + blobs[i].length;
+        at = blobAt[i];
+      }
+    }
+    return (int) Math.min(Integer.MAX_VALUE, at + left);
+  }
+
   /** A reader of {@code len} bytes of the same array from {@code off}, with the same blobs. */
   public In slice(int off, int len) {
     return new In(a, off, len, blobs, blobAt);

@@ -300,10 +300,9 @@ public final class WireCodec {
     if (n < 0 || taggedLen < 0) { // the tagged length counts spliced arrays too (not in this body): no upper bound here
       throw new IOException("corrupt values header: " + n + " values, " + taggedLen + " bytes");
     }
-    int objectsAt = in.pos + taggedLen;
-    In objectsIn = in.slice(objectsAt, in.end - objectsAt);
-    ObjectInputStream[] ois = {null};
-    List<Failure> failures = new ArrayList<>();
+    // the tagged length counts the large arrays spliced into it, which a reader may have read apart
+    int taggedEnd = in.contentEnd(in.pos, taggedLen);
+    Reading r = new Reading(in, taggedEnd);
     Object[] out;
     int base;
     if (into != null && n == expected) {
@@ -314,7 +313,7 @@ public final class WireCodec {
       base = 0;
     }
     int end = base + n;
-    In tagged = in.slice(in.pos, taggedLen);
+    In tagged = in.slice(in.pos, taggedEnd - in.pos);
     for (int i = base; i < end; i++) {
       try {
         int tag = tagged.pos < tagged.end ? tagged.a[tagged.pos] : -1;
@@ -323,7 +322,7 @@ public final class WireCodec {
           i += NumberRuns.read(tag, tagged, out, i, end) - 1;
           continue;
         }
-        out[i] = readValue(tagged, objectsIn, ois, failures);
+        out[i] = readValue(tagged, r);
       } catch (ClassNotFoundException | IOException | RuntimeException | LinkageError e) {
         out[i] = new Failure(e);
         if (!(e instanceof ClassNotFoundException)) {
@@ -339,8 +338,26 @@ public final class WireCodec {
     return out;
   }
 
-  private Object readValue(In in, In objectsIn, ObjectInputStream[] ois, List<Failure> failures)
-      throws IOException, ClassNotFoundException {
+  /**
+   * The state of one {@link #readValues} call beyond its tagged section: where the JDK-serialized
+   * objects start (their stream is opened on the first one) and the failures read so far (for
+   * {@code FAILURE_REF}); one object per message, the rest only when needed.
+   */
+  private static final class Reading {
+    final byte[] a;
+    final int objectsAt;
+    final int objectsEnd;
+    ObjectInputStream ois;
+    List<Failure> failures;
+
+    Reading(In in, int objectsAt) {
+      this.a = in.a;
+      this.objectsAt = objectsAt;
+      this.objectsEnd = in.end;
+    }
+  }
+
+  private Object readValue(In in, Reading r) throws IOException, ClassNotFoundException {
     int tag = in.readByte();
     switch (tag) {
       case NULL:
@@ -369,7 +386,7 @@ public final class WireCodec {
         }
         Object[] elements = new Object[n];
         for (int i = 0; i < n; i++) {
-          elements[i] = readValue(in, objectsIn, ois, failures);
+          elements[i] = readValue(in, r);
         }
         if (tag == ARRAY_LIST) {
           return new ArrayList<>(Arrays.asList(elements));
@@ -403,26 +420,32 @@ public final class WireCodec {
         return a;
       }
       case PAIR:
-        Object first = readValue(in, objectsIn, ois, failures);
-        Object second = readValue(in, objectsIn, ois, failures);
+        Object first = readValue(in, r);
+        Object second = readValue(in, r);
         return new Calls.Pair(first, second);
       case FAILURE: {
         Failure f = new Failure(failureCodec.read(in));
-        failures.add(f);
+        if (r.failures == null) {
+          r.failures = new ArrayList<>();
+        }
+        r.failures.add(f);
         return f;
       }
       case FAILURE_REF: {
         int ref = in.readInt();
-        if (ref < 0 || ref >= failures.size()) {
+        if (r.failures == null || ref < 0 || ref >= r.failures.size()) {
           throw new IOException("corrupt failure reference " + ref);
         }
-        return failures.get(ref);
+        return r.failures.get(ref);
       }
       case OBJECT:
-        if (ois[0] == null) {
-          ois[0] = objects.input(new ByteArrayInputStream(objectsIn.a, objectsIn.pos, objectsIn.remaining()));
+        if (r.ois == null) {
+          if (r.objectsAt > r.objectsEnd) {
+            throw new IOException("corrupt values: objects at " + r.objectsAt + " past the message's end " + r.objectsEnd);
+          }
+          r.ois = objects.input(new ByteArrayInputStream(r.a, r.objectsAt, r.objectsEnd - r.objectsAt));
         }
-        return ois[0].readObject();
+        return r.ois.readObject();
       default:
         throw new IOException("unknown value tag " + tag);
     }
