@@ -6,7 +6,6 @@ import io.procpool.TaskFailedException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -278,8 +277,8 @@ final class ImapIterator<R> extends Job implements ResultIterator<R> {
 
   @Override
   void onBatch(Batch batch, Object[] values, int at) {
-    // no result slots here: a backend gives each batch an array of its own, which is kept as it is
-    Object[] results = at == 0 && values.length == batch.size() ? values : Arrays.copyOfRange(values, at, at + batch.size());
+    // no result slots here (Job.resultSlots is null), so every batch arrives in an array of its own, from 0
+    Object[] results = values;
     lock.lock();
     try {
       if (closed) {

@@ -7,7 +7,6 @@ import io.procpool.WorkerStartException;
 import io.procpool.internal.Batch;
 import io.procpool.internal.BatchResults;
 import io.procpool.internal.Dispatcher;
-import io.procpool.internal.Failure;
 import io.procpool.internal.Stats;
 import io.procpool.internal.wire.BatchCodec;
 import io.procpool.internal.wire.Buf;
