@@ -240,11 +240,12 @@ public final class ProcessPool extends AbstractPool {
 
     /**
      * Adds options for the worker JVMs, such as {@code -Xmx64m}; they come after procpool's own
-     * defaults, so they win. The defaults: {@code -XX:+UseSerialGC}; and, when the pool has more
-     * workers than the machine has CPUs, a smaller initial heap ({@code -Xms}: together the
+     * defaults, so they win. The defaults: {@code -XX:+UseSerialGC}, unless these options or the
+     * {@code JAVA_TOOL_OPTIONS}, {@code JDK_JAVA_OPTIONS} or {@code _JAVA_OPTIONS} variables pick
+     * a collector ({@code -XX:+UseG1GC}, {@code -XX:+UseParallelGC}, ...); and, when the pool has
+     * more workers than the machine has CPUs, a smaller initial heap ({@code -Xms}: together the
      * workers start with what one worker per CPU would have, at least 32 MiB each), unless these
-     * options or the {@code JAVA_TOOL_OPTIONS}, {@code JDK_JAVA_OPTIONS} or {@code _JAVA_OPTIONS}
-     * variables size the heap.
+     * options or those variables size the heap.
      *
      * @param options JVM options
      * @return this builder

@@ -11,7 +11,9 @@ import java.util.Map;
  *
  * <ul>
  *   <li>{@code -XX:+UseSerialGC}: one collector thread, no concurrent threads; a worker's heap is
- *       small and its pauses are its own.
+ *       small and its pauses are its own. Left out when the user picks a collector (any {@code
+ *       -XX:+Use...GC}), since HotSpot refuses to start with two ("Multiple garbage collectors
+ *       selected").
  *   <li>{@code -Xms<n>m} when the pool has more workers than CPUs: the workers together start
  *       with the initial heap that one worker per CPU would have (the JVM's default initial heap is
  *       1/64 of the machine's memory, a third of it young generation), at least
@@ -59,7 +61,9 @@ final class WorkerJvmDefaults {
    */
   static List<String> options(List<String> userOptions, Map<String, String> env, int processes, int cpus, long memoryBytes) {
     List<String> out = new ArrayList<>();
-    out.add("-XX:+UseSerialGC");
+    if (!anyOption(userOptions, env, WorkerJvmDefaults::selectsCollector)) {
+      out.add("-XX:+UseSerialGC");
+    }
     if (processes > cpus && !sizesHeap(userOptions, env)) {
       out.add("-Xms" + initialHeapMib(processes, cpus, memoryBytes) + "m");
     }
@@ -83,8 +87,20 @@ final class WorkerJvmDefaults {
 
   /** Whether the user's options, or the launcher's option variables, size the heap. */
   static boolean sizesHeap(List<String> userOptions, Map<String, String> env) {
+    return anyOption(userOptions, env, WorkerJvmDefaults::isHeapSizing);
+  }
+
+  /** Whether an option picks a garbage collector ({@code -XX:+UseG1GC}, {@code -XX:+UseZGC}, ...). */
+  static boolean selectsCollector(String option) {
+    String o = option.trim();
+    return o.startsWith("-XX:+Use") && o.endsWith("GC");
+  }
+
+  /** Whether one of the user's options, or of the launcher's option variables, satisfies {@code test}. */
+  private static boolean anyOption(
+      List<String> userOptions, Map<String, String> env, java.util.function.Predicate<String> test) {
     for (String o : userOptions) {
-      if (isHeapSizing(o)) {
+      if (test.test(o)) {
         return true;
       }
     }
@@ -92,7 +108,7 @@ final class WorkerJvmDefaults {
       String value = env.get(v);
       if (value != null) {
         for (String o : value.trim().split("\\s+")) {
-          if (isHeapSizing(o)) {
+          if (test.test(o)) {
             return true;
           }
         }

@@ -10,7 +10,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The options procpool puts before the user's: a small initial heap unless the user sizes it. */
+/**
+ * The options procpool puts before the user's: the serial collector unless the user picks one, a
+ * small initial heap unless the user sizes it.
+ */
 class WorkerJvmDefaultsTest {
   private static final long GIB = 1L << 30;
 
@@ -60,6 +63,39 @@ class WorkerJvmDefaultsTest {
     try (ProcessPool pool = ProcessPool.builder().processes(cpus + 1).jvmOptions("-Xmx16m").build()) {
       assertThat(pool.apply(WorkerJvmDefaultsTest::maxHeap, 0)).isLessThanOrEqualTo(16L << 20);
       assertThat(pool.apply(WorkerJvmDefaultsTest::initialHeap, 0)).isLessThanOrEqualTo(16L << 20);
+    }
+  }
+
+  @Test
+  void theSerialCollectorStepsAsideForTheUsersOwn() {
+    for (String gc : List.of("-XX:+UseParallelGC", "-XX:+UseG1GC", "-XX:+UseZGC", "-XX:+UseSerialGC", " -XX:+UseEpsilonGC")) {
+      assertThat(WorkerJvmDefaults.options(List.of("-Dx=1", gc), Map.of(), 2, 2, 24 * GIB)).as(gc).isEmpty();
+      assertThat(WorkerJvmDefaults.options(List.of(gc), Map.of(), 16, 2, 24 * GIB)).as(gc).containsExactly("-Xms48m");
+    }
+    assertThat(WorkerJvmDefaults.options(List.of(), Map.of("JAVA_TOOL_OPTIONS", "-Da=b -XX:+UseG1GC"), 2, 2, 24 * GIB))
+        .isEmpty();
+    // options that only tune a collector, or name one in a property, keep the default
+    for (String other : List.of("-XX:+UseStringDeduplication", "-XX:ParallelGCThreads=1", "-XX:-UseGCOverheadLimit",
+        "-Dgc=-XX:+UseG1GC")) {
+      assertThat(WorkerJvmDefaults.options(List.of(other), Map.of(), 2, 2, 24 * GIB)).as(other)
+          .containsExactly("-XX:+UseSerialGC");
+    }
+  }
+
+  static String collectors(Object ignored) {
+    return ManagementFactory.getGarbageCollectorMXBeans().stream()
+        .map(java.lang.management.GarbageCollectorMXBean::getName).sorted().collect(java.util.stream.Collectors.joining(","));
+  }
+
+  @Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  void aWorkerRunsTheCollectorTheUserPicks() {
+    // with the default -XX:+UseSerialGC before it, HotSpot refused to start: "Multiple garbage collectors selected"
+    try (ProcessPool pool = ProcessPool.builder().processes(1).jvmOptions("-XX:+UseParallelGC").build()) {
+      assertThat(pool.apply(WorkerJvmDefaultsTest::collectors, 0)).isEqualTo("PS MarkSweep,PS Scavenge");
+    }
+    try (ProcessPool pool = ProcessPool.create(1)) {
+      assertThat(pool.apply(WorkerJvmDefaultsTest::collectors, 0)).isEqualTo("Copy,MarkSweepCompact"); // serial
     }
   }
 }
