@@ -99,7 +99,7 @@ public final class FailureCodec {
         whyNot = e instanceof Exception ? (Exception) e : new IOException(e);
       }
     }
-    List<RemoteException> chain = new ArrayList<>();
+    List<Described> chain = new ArrayList<>();
     while (in.readByte() == 1) {
       String cls = in.readString();
       String msg = in.readNullable();
@@ -115,7 +115,7 @@ public final class FailureCodec {
         int line = in.readInt();
         st[i] = new StackTraceElement(loaderName, module, version, c, m, f, line);
       }
-      chain.add(new RemoteException(cls, msg, st, null));
+      chain.add(new Described(cls, msg, st));
     }
     if (rebuilt != null) {
       return rebuilt;
@@ -128,13 +128,28 @@ public final class FailureCodec {
     }
     RemoteException cause = null;
     for (int i = chain.size() - 1; i >= 0; i--) {
-      RemoteException r = chain.get(i);
-      RemoteException linked = new RemoteException(r.remoteClassName(), r.remoteMessage(), r.getStackTrace(), cause);
-      cause = linked;
+      Described d = chain.get(i);
+      cause = new RemoteException(d.className, d.message, d.stackTrace, cause);
     }
     if (cause != null && whyNot != null) {
       cause.addSuppressed(whyNot);
     }
     return cause != null ? cause : new RemoteException("unknown", "a failure without description", null, null);
+  }
+
+  /**
+   * One link of a failure's description as read: plain fields, so that a failure rebuilt as
+   * itself does not also build (and fill in the stack of) a {@link RemoteException} per cause.
+   */
+  static final class Described {
+    final String className;
+    final String message;
+    final StackTraceElement[] stackTrace;
+
+    Described(String className, String message, StackTraceElement[] stackTrace) {
+      this.className = className;
+      this.message = message;
+      this.stackTrace = stackTrace;
+    }
   }
 }

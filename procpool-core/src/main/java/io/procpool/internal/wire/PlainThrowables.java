@@ -1,6 +1,5 @@
 package io.procpool.internal.wire;
 
-import io.procpool.RemoteException;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -44,18 +43,18 @@ public final class PlainThrowables {
    * Rebuilds a plain exception from its description ({@code chain}: outermost first), loading the
    * classes through {@code loader}; returns null if any link cannot be rebuilt as described.
    */
-  public static Throwable rebuild(List<RemoteException> chain, ClassLoader loader) {
+  static Throwable rebuild(List<FailureCodec.Described> chain, ClassLoader loader) {
     Throwable cause = null;
     try {
       for (int i = chain.size() - 1; i >= 0; i--) {
-        RemoteException d = chain.get(i);
-        Class<?> type = Class.forName(d.remoteClassName(), false, loader);
+        FailureCodec.Described d = chain.get(i);
+        Class<?> type = Class.forName(d.className, false, loader);
         Constructor<?> make = Throwable.class.isAssignableFrom(type) ? MESSAGE_CONSTRUCTOR.get(type) : null;
         if (make == null) {
           return null;
         }
-        Throwable t = (Throwable) make.newInstance(d.remoteMessage());
-        t.setStackTrace(d.getStackTrace());
+        Throwable t = (Throwable) make.newInstance(d.message);
+        t.setStackTrace(d.stackTrace);
         if (cause != null) {
           t.initCause(cause);
         }
