@@ -60,12 +60,21 @@ final class WorkerJvmDefaults {
    * @return the options to put before the user's
    */
   static List<String> options(List<String> userOptions, Map<String, String> env, int processes, int cpus, long memoryBytes) {
+    return options(userOptions, env, processes, cpus, () -> memoryBytes);
+  }
+
+  /**
+   * As above, asking for the memory only when it is used (an oversubscribed pool): reading it
+   * loads the JDK's management and cgroup classes, ~15 ms of a program's first pool.
+   */
+  static List<String> options(
+      List<String> userOptions, Map<String, String> env, int processes, int cpus, java.util.function.LongSupplier memoryBytes) {
     List<String> out = new ArrayList<>();
     if (!anyOption(userOptions, env, WorkerJvmDefaults::selectsCollector)) {
       out.add("-XX:+UseSerialGC");
     }
     if (processes > cpus && !sizesHeap(userOptions, env)) {
-      out.add("-Xms" + initialHeapMib(processes, cpus, memoryBytes) + "m");
+      out.add("-Xms" + initialHeapMib(processes, cpus, memoryBytes.getAsLong()) + "m");
     }
     return out;
   }

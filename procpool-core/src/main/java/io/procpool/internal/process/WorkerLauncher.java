@@ -48,11 +48,8 @@ final class WorkerLauncher {
     List<String> lines = new ArrayList<>();
     lines.add("-cp");
     lines.add(quote(cp));
-    int cpus = Runtime.getRuntime().availableProcessors();
-    // the memory matters only to an oversubscribed pool; asking for it loads the JDK's management
-    // and cgroup classes (~15 ms of a program's first pool)
-    long memory = settings.processes > cpus ? WorkerJvmDefaults.physicalMemory() : 0;
-    lines.addAll(WorkerJvmDefaults.options(settings.jvmOptions, System.getenv(), settings.processes, cpus, memory));
+    lines.addAll(WorkerJvmDefaults.options(settings.jvmOptions, System.getenv(), settings.processes,
+        Runtime.getRuntime().availableProcessors(), WorkerJvmDefaults::physicalMemory));
     lines.add("--add-opens=java.base/sun.nio.ch=ALL-UNNAMED"); // a selectable stdin: see Lifeline
     lines.add("-XX:ErrorFile=" + quote(System.getProperty("java.io.tmpdir") + "/procpool-worker-hs_err-%p.log"));
     lines.add("-Dprocpool.worker=true");
